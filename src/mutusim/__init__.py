@@ -1,0 +1,22 @@
+"""mutusim: agent-based simulation of digital-project pooling among Walloon social-economy
+enterprises (EES) and of the public policies that foster it.
+
+Public API: ``load_config``, ``simulate``, ``docking``, ``ConfigError``, ``SimulationResult``.
+"""
+
+from mutusim import docking
+from mutusim.config import ConfigError, ScenarioConfig, load_config
+from mutusim.results import SimulationResult
+from mutusim.simulate import simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "ScenarioConfig",
+    "SimulationResult",
+    "__version__",
+    "docking",
+    "load_config",
+    "simulate",
+]
