@@ -194,6 +194,19 @@ def dropout_steady_share(p: float, q: float, delta: float) -> float:
     return (b + math.sqrt(b * b + 4.0 * p * q)) / (2.0 * q)
 
 
+def dropout_steady_share_discrete(p: float, q: float, delta: float) -> float:
+    """Fixed point of the monthly model with drop-out: joins (phase 5) then exits (phase 6),
+    A <- [A + (1 - A)(1 - exp(-(p + q A)/12))] exp(-δ/12), iterated to convergence."""
+    keep = math.exp(-delta / 12.0)
+    share = 0.0
+    for _ in range(100_000):
+        new = (share + (1.0 - share) * (1.0 - math.exp(-(p + q * share) / 12.0))) * keep
+        if abs(new - share) < 1e-15:
+            break
+        share = new
+    return share
+
+
 def granovetter_equilibrium(thresholds: Sequence[float]) -> int:
     """Number who join: the first fixed point of r = #{i : threshold_i <= r/N}."""
     n = len(thresholds)

@@ -54,18 +54,20 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _resolve_ref(ref: str, base: Path, folder: str) -> Path:
+def _resolve_ref(ref: str, base: Path, folder: str, referrer: str, field: str) -> Path:
     """A reference is a path (relative to the referring file) or a name in configs/FOLDER."""
-    candidate = (base / ref) if not Path(ref).is_absolute() else Path(ref)
-    if ref.endswith((".yaml", ".yml")) and candidate.is_file():
+    candidate = Path(ref) if Path(ref).is_absolute() else base / ref
+    if candidate.is_file():
         return candidate
     named = config_dir() / folder / f"{ref}.yaml"
     if named.is_file():
         return named
-    if ref.endswith((".yaml", ".yml")):
-        return candidate
-    known = sorted(p.stem for p in (config_dir() / folder).glob("*.yaml"))
-    raise ConfigError(f"{base}: no {folder[:-1]} named {ref!r} (known: {', '.join(known)})")
+    known = ", ".join(sorted(p.stem for p in (config_dir() / folder).glob("*.yaml")))
+    kind = {"populations": "population", "policies": "policy"}[folder]
+    raise ConfigError(
+        f"{referrer}: field '{field}': expected a {kind} file or one of the names {known}; "
+        f"found {ref!r}"
+    )
 
 
 def _deep_merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,16 +101,18 @@ def _load_scenario_file(path: Path, origins: dict[str, str], depth: int = 0) -> 
 def _resolve_references(raw: dict[str, Any], base: Path, origins: dict[str, str]) -> None:
     pop = raw.get("population")
     if isinstance(pop, str):
-        pop_path = _resolve_ref(pop, base, "populations")
+        referrer = _origin("population", origins)
+        pop_path = _resolve_ref(pop, base, "populations", referrer, "population")
         raw["population"] = _read_yaml(pop_path)
         origins["population"] = str(pop_path)
     policies = raw.get("policies")
     if isinstance(policies, list):
         for i, item in enumerate(policies):
             if isinstance(item, str):
-                pol_path = _resolve_ref(item, base, "policies")
+                field = f"policies.{i}"
+                pol_path = _resolve_ref(item, base, "policies", _origin(field, origins), field)
                 policies[i] = _read_yaml(pol_path)
-                origins[f"policies.{i}"] = str(pol_path)
+                origins[field] = str(pol_path)
 
 
 def _set_dotted(raw: dict[str, Any], key: str, value: Any) -> None:
@@ -237,7 +241,7 @@ def load_config(
     for key, value in items:
         _set_dotted(raw, key, value)
         origins[key] = f"--set {key}"
-    _resolve_references(raw, base, origins)  # a --set may name a population or policy file
+        _resolve_references(raw, base, origins)  # a --set may name a population or policy
     try:
         return ScenarioConfig.model_validate(raw)
     except ValidationError as exc:

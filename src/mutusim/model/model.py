@@ -289,9 +289,10 @@ class MutualisationModel(mesa.Model):
             if score >= beh.min_partner_score:
                 scored.append((-score, tie.index, tie))
         scored.sort(key=lambda item: (item[0], item[1]))
+        room = min(beh.core_max_partners, self.config.projects.max_members - 1)
         core = []
         for neg_score, _, tie in scored:
-            if len(core) >= beh.core_max_partners:
+            if len(core) >= room:
                 break
             if ri.accepts_partnership(tie.draw(rng.P_RECRUIT), -neg_score):
                 core.append(tie)
