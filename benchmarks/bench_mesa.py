@@ -59,8 +59,11 @@ def main() -> None:
         "peak_rss_mib": peak_rss_mib(),
         "peak_rss_before_run_mib": rss_before,
         "final_adoption_share": model.outputs["adoption_share"],
-        "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                    "python": platform.python_version()},  # fmt: skip
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor(),
+            "python": platform.python_version(),
+        },
         "versions": package_versions(),
         "git_commit": git_commit(),
     }

@@ -13,14 +13,32 @@ from mutusim.config import config_hash, load_config
 
 def test_cli_run_writes_results_with_provenance(tmp_path):
     out = tmp_path / "sector-run"
-    cmd = [sys.executable, "-m", "mutusim.cli", "run", "configs/sector.yaml", "--runs", "2",
-           "--seed", "5", "--out", str(out), "--set", "behaviour.pioneer_rate=0.3"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "mutusim.cli",
+        "run",
+        "configs/sector.yaml",
+        "--runs",
+        "2",
+        "--seed",
+        "5",
+        "--out",
+        str(out),
+        "--set",
+        "behaviour.pioneer_rate=0.3",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "EES in a running pooled project" in proc.stdout
     names = {p.name for p in out.iterdir()}
-    assert {"timeseries.parquet", "runs.parquet", "projects.parquet", "manifest.json",
-            "adoption.png"} <= names  # fmt: skip
+    assert {
+        "timeseries.parquet",
+        "runs.parquet",
+        "projects.parquet",
+        "manifest.json",
+        "adoption.png",
+    } <= names
     assert not any(n.startswith(".") for n in names)
     ts = pd.read_parquet(out / "timeseries.parquet")
     runs = pd.read_parquet(out / "runs.parquet")
@@ -37,8 +55,12 @@ def test_cli_run_writes_results_with_provenance(tmp_path):
 
 
 def test_cli_help_lists_the_options():
-    proc = subprocess.run([sys.executable, "-m", "mutusim.cli", "run", "--help"],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "mutusim.cli", "run", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0
     for option in ("--runs", "--seed", "--out", "--set"):
         assert option in proc.stdout

@@ -19,23 +19,36 @@ def test_baseline_is_the_default_and_resolves_references():
     assert cfg.population.name == "wallonia" and cfg.population.n_agents == 6785
     scen = load_config("configs/scenarios/all_policies.yaml")
     assert [p.type for p in scen.policies] == [
-        "pooled_subsidy", "facilitator", "pioneer_reward", "awareness", "training",
+        "pooled_subsidy",
+        "facilitator",
+        "pioneer_reward",
+        "awareness",
+        "training",
         "standardisation",
-    ]  # fmt: skip
+    ]
     assert scen.population == cfg.population  # inherited through 'extends'
 
 
 def test_overrides_reach_any_value_and_change_the_hash():
     base = load_config()
-    cfg = load_config(None, ["behaviour.pioneer_rate=0.4", "population.network.mean_degree=8",
-                             "population=federation", "mechanisms.demand=false"])  # fmt: skip
+    cfg = load_config(
+        None,
+        [
+            "behaviour.pioneer_rate=0.4",
+            "population.network.mean_degree=8",
+            "population=federation",
+            "mechanisms.demand=false",
+        ],
+    )
     assert cfg.behaviour.pioneer_rate == 0.4
     assert cfg.population.name == "federation"
     assert cfg.mechanisms.demand is False
     assert config_hash(cfg) != config_hash(base)
     assert config_hash(load_config()) == config_hash(base)
-    nested = load_config(None, {"population.n_agents": 300, "policies": ["awareness"],
-                                "policies.0.conversion_rate": 0.9})  # fmt: skip
+    nested = load_config(
+        None,
+        {"population.n_agents": 300, "policies": ["awareness"], "policies.0.conversion_rate": 0.9},
+    )
     assert nested.population.n_agents == 300
     assert nested.policies[0].conversion_rate == 0.9
 
@@ -49,25 +62,50 @@ def _bad(tmp_path: Path, text: str) -> Path:
 BASE = "extends: baseline.yaml\nname: bad\n"
 CASES = {
     # case: (yaml text or None, overrides, words the message must contain)
-    "unknown key": (BASE + "behaviour:\n  pioneer_rat: 0.2\n", [],
-                    ["bad.yaml", "behaviour.pioneer_rat", "unknown", "pioneer_rat"]),
-    "wrong type": (BASE + "horizon_months: ten\n", [],
-                   ["bad.yaml", "horizon_months", "integer", "'ten'"]),
-    "probability out of range": (BASE + "commitment:\n  exit_threshold: 1.5\n", [],
-                                 ["bad.yaml", "commitment.exit_threshold", "less than or equal to 1", "1.5"]),
-    "negative budget": (BASE + "budget_eur: -5\n", [],
-                        ["bad.yaml", "budget_eur", "greater than or equal to 0", "-5"]),
+    "unknown key": (
+        BASE + "behaviour:\n  pioneer_rat: 0.2\n",
+        [],
+        ["bad.yaml", "behaviour.pioneer_rat", "unknown", "pioneer_rat"],
+    ),
+    "wrong type": (
+        BASE + "horizon_months: ten\n",
+        [],
+        ["bad.yaml", "horizon_months", "integer", "'ten'"],
+    ),
+    "probability out of range": (
+        BASE + "commitment:\n  exit_threshold: 1.5\n",
+        [],
+        ["bad.yaml", "commitment.exit_threshold", "less than or equal to 1", "1.5"],
+    ),
+    "negative budget": (
+        BASE + "budget_eur: -5\n",
+        [],
+        ["bad.yaml", "budget_eur", "greater than or equal to 0", "-5"],
+    ),
     "missing file": (None, [], ["does-not-exist.yaml", "not found"]),
-    "unknown policy type": (BASE + "policies:\n  - {name: x, type: lottery}\n", [],
-                            ["bad.yaml", "policies.0", "pooled_subsidy", "'lottery'"]),
-    "unknown policy file": (BASE + "policies: [lottery]\n", [], ["bad.yaml", "lottery", "awareness"]),
+    "unknown policy type": (
+        BASE + "policies:\n  - {name: x, type: lottery}\n",
+        [],
+        ["bad.yaml", "policies.0", "pooled_subsidy", "'lottery'"],
+    ),
+    "unknown policy file": (
+        BASE + "policies: [lottery]\n",
+        [],
+        ["bad.yaml", "lottery", "awareness"],
+    ),
     "malformed yaml": (BASE + "behaviour: [unclosed\n", [], ["bad.yaml", "malformed YAML", "line"]),
     "bad override": (BASE, ["commitment.initial=2"], ["--set commitment.initial", "2"]),
-    "bad population value": (BASE, ["population.size.sigma=-1"],
-                             ["population.size.sigma", "greater than or equal to 0", "-1"]),
-    "shares not summing to one": (BASE, ["population.provinces.namur=0.5"],
-                                  ["population", "provinces shares must sum to 1"]),
-}  # fmt: skip
+    "bad population value": (
+        BASE,
+        ["population.size.sigma=-1"],
+        ["population.size.sigma", "greater than or equal to 0", "-1"],
+    ),
+    "shares not summing to one": (
+        BASE,
+        ["population.provinces.namur=0.5"],
+        ["population", "provinces shares must sum to 1"],
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -82,8 +120,10 @@ def test_bad_config_gives_one_clear_error(case, tmp_path):
     assert "\n" not in message
 
 
-@pytest.mark.parametrize("case", ["unknown key", "negative budget", "malformed yaml",
-                                  "unknown policy type", "missing file"])  # fmt: skip
+@pytest.mark.parametrize(
+    "case",
+    ["unknown key", "negative budget", "malformed yaml", "unknown policy type", "missing file"],
+)
 def test_cli_exits_2_without_traceback_or_output(case, tmp_path):
     text, overrides, words = CASES[case]
     path = tmp_path / "does-not-exist.yaml" if text is None else _bad(tmp_path, text)

@@ -45,8 +45,9 @@ def test_same_seed_same_bytes_and_other_seeds_differ(sector_config, tmp_path):
 
 def test_runs_do_not_depend_on_how_they_are_split(sector_config):
     together = mutusim.simulate(sector_config, runs=3, seed=5).timeseries
-    parts = [mutusim.simulate(sector_config, runs=1, seed=5, first_run=r).timeseries
-             for r in range(3)]  # fmt: skip
+    parts = [
+        mutusim.simulate(sector_config, runs=1, seed=5, first_run=r).timeseries for r in range(3)
+    ]
     pd.testing.assert_frame_equal(together, pd.concat(parts, ignore_index=True))
 
 

@@ -29,6 +29,7 @@ def test_wallonia_matches_the_sourced_facts(wallonia):
     pop = wallonia
     n = pop.n
     assert n == 6785
+
     # binomial standard error of a share over n EES
     def within(share: float, target: float, extra: float = 0.0) -> bool:
         return abs(share - target) <= 4 * np.sqrt(target * (1 - target) / n) + extra
@@ -41,8 +42,13 @@ def test_wallonia_matches_the_sourced_facts(wallonia):
     assert abs(pop.maturity.mean() - 0.314) < 0.015
     assert within(pop.convinced.mean(), 0.50)
     # provinces (Q555 2017-18)
-    shares = {"hainaut": 0.31, "liege": 0.31, "namur": 0.17, "brabant_wallon": 0.12,
-              "luxembourg": 0.09}  # fmt: skip
+    shares = {
+        "hainaut": 0.31,
+        "liege": 0.31,
+        "namur": 0.17,
+        "brabant_wallon": 0.12,
+        "luxembourg": 0.09,
+    }
     for code, name in enumerate(PROVINCES):
         assert within((pop.province == code).mean(), shares[name]), name
     assert within((pop.legal_form == 0).mean(), 0.9522)  # ASBL

@@ -48,7 +48,12 @@ def test_normal_moments():
 def test_categorical():
     cum = np.array([0.2, 0.5, 1.0])
     assert [rng.categorical(u, cum) for u in (0.0, 0.19, 0.2, 0.49, 0.5, 0.999)] == [
-        0, 0, 1, 1, 2, 2,
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
     ]
 
 

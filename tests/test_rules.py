@@ -292,8 +292,9 @@ def test_policy_active():
 
 @covers("R36")
 def test_eligible():
-    args = dict(size_min=0.0, size_max=49.0, sector_mask=0b101, province_mask=0b11111,
-                form_mask=0b1)  # fmt: skip
+    args = dict(
+        size_min=0.0, size_max=49.0, sector_mask=0b101, province_mask=0b11111, form_mask=0b1
+    )
     assert rp.eligible(10.0, 2, 3, 0, **args)
     assert not rp.eligible(50.0, 2, 3, 0, **args)
     assert not rp.eligible(10.0, 1, 3, 0, **args)
