@@ -24,7 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--runs", type=int, default=1, help="number of runs (default 1)")
     run.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0)")
     run.add_argument("--out", help="output folder (default results/<scenario name>)")
-    run.add_argument("--engine", default="mesa", choices=["mesa"], help="simulation engine")
+    run.add_argument(
+        "--engine",
+        choices=["mesa", "numba"],
+        default=None,
+        help="mesa (agent-level model) or numba (batch engine, same results); "
+        "default: mesa for one run, numba for more",
+    )
     run.add_argument(
         "--set",
         dest="overrides",
@@ -85,6 +91,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     fig = adoption_chart(result.timeseries, title=f"{config.name}: adoption of pooled projects")
     fig.savefig(out / "adoption.png")
     print(_summary(result))
+    t = result.timings
+    print(
+        f"  engine {result.engine}: compile {t['compile_seconds']:.1f} s, "
+        f"run {t['run_seconds']:.1f} s"
+    )
     print(
         f"results written to {out}/ (timeseries.parquet, runs.parquet, projects.parquet, "
         f"manifest.json, adoption.png)"

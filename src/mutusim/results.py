@@ -37,11 +37,24 @@ class SimulationResult:
     seed: int
     engine: str
     stories: dict[int, dict[int, list[tuple[int, str, int, float]]]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def story(self, run: int, agent: int) -> pd.DataFrame:
-        """One EES's history in one run: month, event, project, value."""
-        events = self.stories.get(run, {}).get(agent, [])
-        return pd.DataFrame(events, columns=["month", "event", "project", "value"])
+        """One EES's history in one run: month, event, project, value (joins, exits,
+        formation, policy support received). Re-runs that run when it was not kept: runs are
+        deterministic, so the story is the one of this result."""
+        if run in self.stories:
+            events = self.stories[run].get(agent, [])
+            return pd.DataFrame(events, columns=["month", "event", "project", "value"])
+        if self.engine == "numba":
+            from mutusim.engine import story
+
+            return story(self.config, self.seed, run, agent)
+        from mutusim.simulate import simulate
+
+        kept = simulate(self.config, runs=1, seed=self.seed, engine="mesa", first_run=run,
+                        keep_stories=True)  # fmt: skip
+        return kept.story(run, agent)
 
     def manifest(self) -> dict[str, Any]:
         """Provenance: resolved config and its SHA-256, seed, engine, versions, git commit."""
@@ -53,6 +66,7 @@ class SimulationResult:
             "seed": self.seed,
             "runs": int(self.runs.shape[0]),
             "engine": self.engine,
+            "timings": self.timings,
             "versions": package_versions(),
             "python": platform.python_version(),
             "git_commit": git_commit(),

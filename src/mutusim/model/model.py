@@ -49,7 +49,7 @@ from mutusim.catalogue import (
 from mutusim.config.schema import ScenarioConfig
 from mutusim.model.authority import Authority
 from mutusim.model.ees import EES
-from mutusim.model.outputs import collect_outputs
+from mutusim.model.outputs import collect_outputs, size_classes
 from mutusim.model.project import Project
 from mutusim.population import Population, generate_population
 from mutusim.rules import commitment as rc
@@ -74,6 +74,7 @@ class MutualisationModel(mesa.Model):
         self.month = 0
         self.n_services = N_SERVICES
         self.population: Population = generate_population(config.population, seed, run)
+        self.size_class = size_classes(self.population.size)
         self.authority = Authority(self)
         self.mode_cumulative = np.cumsum([config.projects.modes[m].share for m in MODES])
         self.standardisation = 0.0
@@ -109,7 +110,6 @@ class MutualisationModel(mesa.Model):
         for i in range(pop.n):
             attrs = {name: getattr(pop, name)[i].item() for name in ATTRIBUTE_NAMES}
             agent = EES(self, i, **attrs)
-            agent.maturity_initial = agent.maturity
             agent.standalone_cost = re.standalone_cost(agent.n_needed, agent.depth, cost)
             agent.eligible = self.authority.eligibility_of(agent)
             self.ees.append(agent)

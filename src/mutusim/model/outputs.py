@@ -22,9 +22,53 @@ MAX_RING = 4
 """Rings at or beyond this are reported together (``members_ring_4plus``)."""
 
 
-def size_class(size: float) -> int:
+CORE_OUTPUTS = (
+    "adoption_share",
+    "adopters",
+    "seeking_share",
+    "convinced_share",
+    "mean_maturity",
+    "mean_commitment",
+    "forming_projects",
+    "active_projects",
+    "projects_started",
+    "projects_failed",
+    "projects_dissolved",
+    "initiations_failed",
+    "joins",
+    "members_exited",
+    "members_released",
+    "joins_refused_full",
+    "cumulative_exits",
+    "savings_eur",
+    "cumulative_savings_eur",
+    "public_spend",
+    "cumulative_public_spend",
+    "standardisation",
+)
+"""Outputs every population has, in column order (then spending by policy type, adoption by
+size class, province and sector, and members by ring)."""
+
+
+def output_names(sector_names: tuple[str, ...]) -> list[str]:
+    """All output columns, in order, for a population with these sectors."""
+    rings = [
+        f"members_ring_{r}plus" if r == MAX_RING else f"members_ring_{r}"
+        for r in range(MAX_RING + 1)
+    ]
+    return [
+        *CORE_OUTPUTS,
+        *(f"spend_{kind}" for kind in POLICY_TYPES),
+        *(f"adoption_share_size_{name}" for name in SIZE_CLASSES),
+        *(f"adoption_share_province_{name}" for name in PROVINCES),
+        *(f"adoption_share_sector_{name}" for name in sector_names),
+        *rings,
+    ]
+
+
+def size_classes(sizes: np.ndarray) -> np.ndarray:
     """0 micro (< 5 workers), 1 small (5–49), 2 medium or large (>= 50)."""
-    return int(np.searchsorted(SIZE_CLASS_EDGES, size, side="right"))
+    return np.searchsorted(SIZE_CLASS_EDGES, sizes, side="right")
 
 
 def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -52,7 +96,7 @@ def collect_outputs(model: MutualisationModel) -> dict[str, float]:
         if project is not None and project.status == STATUS_RUNNING:
             adopters += 1
             commitment += agent.commitment
-            by_class[size_class(agent.size)] += 1
+            by_class[model.size_class[agent.index]] += 1
             by_province[agent.province] += 1
             by_sector[agent.sector] += 1
             rings[min(agent.ring, MAX_RING)] += 1
@@ -98,9 +142,7 @@ def collect_outputs(model: MutualisationModel) -> dict[str, float]:
     }
     for code, kind in enumerate(POLICY_TYPES):
         out[f"spend_{kind}"] = float(auth.spent_month_by_kind[code])
-    counts_class = np.bincount(
-        [size_class(s) for s in pop.size], minlength=len(SIZE_CLASSES)
-    ).astype(float)
+    counts_class = np.bincount(model.size_class, minlength=len(SIZE_CLASSES)).astype(float)
     for name, value in zip(SIZE_CLASSES, _share(by_class, counts_class), strict=True):
         out[f"adoption_share_size_{name}"] = float(value)
     counts_prov = np.bincount(pop.province, minlength=len(PROVINCES)).astype(float)

@@ -1,0 +1,186 @@
+"""Python side of the batch engine: compile a scenario into arrays, run the compiled kernel
+over many runs (in chunks, in parallel), and turn its arrays into the same tables as the Mesa
+model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mutusim.catalogue import MODES, N_SERVICES, SERVICE_NAMES
+from mutusim.config import ScenarioConfig
+from mutusim.engine import kernel
+from mutusim.engine.params import parameter_vector
+from mutusim.engine.state import EVENTS
+from mutusim.model.outputs import output_names
+from mutusim.policies import CompiledPolicies, compile_policies
+from mutusim.population.generator import population_parameters
+
+PROJECT_COLUMNS = (
+    "status", "mode", "leader", "created_at", "running_since", "ended_at", "members_end",
+    "max_members", "facilitated", "governance", "anchored",
+)  # fmt: skip
+MAX_EVENTS = 100_000
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Everything the kernel needs for one scenario, as arrays."""
+
+    par: np.ndarray
+    pop_params: tuple
+    policies: CompiledPolicies
+    init_projects: tuple
+    n_sectors: int
+    columns: list[str]
+
+
+def compile_scenario(config: ScenarioConfig) -> Compiled:
+    """Arrays of one scenario (parameters, population, policies, initial projects)."""
+    p = population_parameters(config.population)
+    pop_params = (p["scalars"], p["form_cum"], p["sector_cum"], p["sector_mult"],
+                  p["province_cum"], p["service_prob"], p["thresholds"],
+                  config.population.n_agents)  # fmt: skip
+    specs = config.initial_projects
+    all_services = (1 << N_SERVICES) - 1
+    init = (
+        np.array([s.members for s in specs], dtype=np.int64),
+        np.array([s.anchored for s in specs], dtype=np.int64),
+        np.array([all_services if s.scope == "all"
+                  else sum(1 << SERVICE_NAMES.index(x) for x in s.scope) for s in specs],
+                 dtype=np.int64),
+        np.array([MODES.index(s.mode) for s in specs], dtype=np.int64),
+        np.array([s.governance for s in specs], dtype=np.float64),
+    )  # fmt: skip
+    sectors = tuple(s.name for s in config.population.sectors)
+    return Compiled(parameter_vector(config), pop_params, compile_policies(config), init,
+                    len(sectors), output_names(sectors))  # fmt: skip
+
+
+def _stack(policies: CompiledPolicies, n: int) -> tuple[tuple, tuple]:
+    """Repeat one scenario's policy arrays for ``n`` runs (shape (n, K))."""
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.repeat(a[None, ...], n, axis=0))
+
+    pol = (rep(policies.kind), rep(policies.start), rep(policies.end), rep(policies.params),
+           rep(policies.budget))  # fmt: skip
+    elig = (rep(policies.size_min), rep(policies.size_max), rep(policies.sector_mask),
+            rep(policies.province_mask), rep(policies.form_mask))  # fmt: skip
+    return pol, elig
+
+
+@dataclass
+class BatchOutput:
+    """Raw arrays of a batch: outputs per (run, step, column), projects per run."""
+
+    runs: np.ndarray
+    out: np.ndarray
+    projects: list[np.ndarray]
+    compile_seconds: float
+    run_seconds: float
+
+
+def run_runs(
+    compiled: Compiled,
+    seed: int,
+    runs: Sequence[int],
+    chunk_size: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> BatchOutput:
+    """Run the given run indices in chunks; a run's result does not depend on its chunk."""
+    runs = np.asarray(runs, dtype=np.int64)
+    horizon = int(compiled.par[kernel.Par.HORIZON])
+    n_out = len(compiled.columns)
+    max_projects = int(compiled.par[kernel.Par.MAX_PROJECTS]) + len(compiled.init_projects[0])
+    out = np.zeros((len(runs), horizon + 1, n_out))
+    projects: list[np.ndarray] = []
+    t0 = time.perf_counter()
+    _ensure_compiled(compiled, seed)
+    t1 = time.perf_counter()
+    for start in range(0, len(runs), chunk_size):
+        chunk = runs[start : start + chunk_size]
+        n = len(chunk)
+        pars = np.ascontiguousarray(np.repeat(compiled.par[None, :], n, axis=0))
+        pol, elig = _stack(compiled.policies, n)
+        proj = np.zeros((n, max_projects, len(PROJECT_COLUMNS)))
+        n_projects = np.zeros(n, dtype=np.int64)
+        kernel.run_batch(seed, chunk, pars, compiled.pop_params, pol, elig,
+                         compiled.init_projects, compiled.n_sectors, out[start : start + n],
+                         proj, n_projects)  # fmt: skip
+        projects.extend(proj[r, : min(n_projects[r], max_projects)] for r in range(n))
+        if progress is not None:
+            progress(n * horizon)
+    return BatchOutput(runs, out, projects, t1 - t0, time.perf_counter() - t1)
+
+
+_COMPILED_SIGNATURES: set[tuple] = set()
+
+
+def _ensure_compiled(compiled: Compiled, seed: int) -> None:
+    """Pay compilation (or cache loading) once, on a one-month run, outside the timings."""
+    key = (compiled.n_sectors, len(compiled.policies.kind))
+    if key in _COMPILED_SIGNATURES:
+        return
+    warm = Compiled(compiled.par.copy(), compiled.pop_params, compiled.policies,
+                    compiled.init_projects, compiled.n_sectors, compiled.columns)  # fmt: skip
+    warm.par[kernel.Par.HORIZON] = 1.0
+    pol, elig = _stack(compiled.policies, 1)
+    kernel.run_batch(seed, np.zeros(1, np.int64), warm.par[None, :], warm.pop_params, pol, elig,
+                     warm.init_projects, warm.n_sectors,
+                     np.zeros((1, 2, len(compiled.columns))),
+                     np.zeros((1, 1, len(PROJECT_COLUMNS))), np.zeros(1, np.int64))  # fmt: skip
+    _COMPILED_SIGNATURES.add(key)
+
+
+def timeseries_table(batch: BatchOutput, columns: list[str]) -> pd.DataFrame:
+    """The outputs as the long table of ``SimulationResult.timeseries``."""
+    n_runs, n_steps, _ = batch.out.shape
+    frame = pd.DataFrame(batch.out.reshape(n_runs * n_steps, -1), columns=columns)
+    frame.insert(0, "step", np.tile(np.arange(n_steps, dtype=np.int64), n_runs))
+    frame.insert(0, "run", np.repeat(batch.runs, n_steps))
+    return frame
+
+
+def project_rows(batch: BatchOutput) -> list[dict[str, object]]:
+    """The projects as rows (same fields as the Mesa model's projects table)."""
+    from mutusim.catalogue import STATUS_NAMES
+
+    rows = []
+    for run, arr in zip(batch.runs, batch.projects, strict=True):
+        for index, row in enumerate(arr):
+            rows.append({
+                "run": int(run), "project": index, "status": STATUS_NAMES[int(row[0])],
+                "mode": MODES[int(row[1])], "leader": int(row[2]), "created_at": int(row[3]),
+                "running_since": int(row[4]), "ended_at": int(row[5]),
+                "members_end": int(row[6]), "max_members": int(row[7]),
+                "facilitated": bool(row[8]), "governance": float(row[9]),
+                "anchored": bool(row[10]),
+            })  # fmt: skip
+    return rows
+
+
+def story(config: ScenarioConfig, seed: int, run: int, agent: int) -> pd.DataFrame:
+    """One EES's history in one run (re-run with tracing: runs are deterministic)."""
+    compiled = compile_scenario(config)
+    pol, elig = _stack(compiled.policies, 1)
+    pol = tuple(a[0] for a in pol)
+    elig = tuple(a[0] for a in elig)
+    horizon = int(compiled.par[kernel.Par.HORIZON])
+    events = np.zeros((MAX_EVENTS, 4))
+    n_events = np.zeros(1, np.int64)
+    kernel.run_one(seed, run, compiled.par, compiled.pop_params, pol, elig,
+                   compiled.init_projects, compiled.n_sectors,
+                   np.zeros((horizon + 1, len(compiled.columns))),
+                   np.zeros((1, len(PROJECT_COLUMNS))), agent, events, n_events)  # fmt: skip
+    ev = events[: n_events[0]]
+    return pd.DataFrame({
+        "month": ev[:, 0].astype(np.int64),
+        "event": [EVENTS[int(c)] for c in ev[:, 1]],
+        "project": ev[:, 2].astype(np.int64),
+        "value": ev[:, 3],
+    })  # fmt: skip
