@@ -52,8 +52,9 @@ class SimulationResult:
             return story(self.config, self.seed, run, agent)
         from mutusim.simulate import simulate
 
-        kept = simulate(self.config, runs=1, seed=self.seed, engine="mesa", first_run=run,
-                        keep_stories=True)  # fmt: skip
+        kept = simulate(
+            self.config, runs=1, seed=self.seed, engine="mesa", first_run=run, keep_stories=True
+        )
         return kept.story(run, agent)
 
     def manifest(self) -> dict[str, Any]:

@@ -67,22 +67,39 @@ def splitmix64(x: np.uint64) -> np.uint64:
 
 
 @njit(cache=True)
-def uniform(seed: int, run: int, step: int, agent: int, purpose: int) -> float:
-    """Uniform draw in [0, 1) for the key (seed, run, step, agent, purpose); 53 random bits."""
+def step_key(seed: int, run: int, step: int) -> np.uint64:
+    """The part of a draw's hash shared by every draw of one month of one run."""
     h = splitmix64(np.uint64(seed))
     h = splitmix64(h ^ np.uint64(run))
-    h = splitmix64(h ^ np.uint64(step))
-    h = splitmix64(h ^ np.uint64(agent))
+    return splitmix64(h ^ np.uint64(step))
+
+
+@njit(cache=True)
+def uniform_from_key(key: np.uint64, agent: int, purpose: int) -> float:
+    """``uniform`` given its month's ``step_key`` (what a compiled loop over agents uses)."""
+    h = splitmix64(key ^ np.uint64(agent))
     h = splitmix64(h ^ np.uint64(purpose))
     return (h >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
 @njit(cache=True)
-def normal(seed: int, run: int, step: int, agent: int, purpose: int) -> float:
+def uniform(seed: int, run: int, step: int, agent: int, purpose: int) -> float:
+    """Uniform draw in [0, 1) for the key (seed, run, step, agent, purpose); 53 random bits."""
+    return uniform_from_key(step_key(seed, run, step), agent, purpose)
+
+
+@njit(cache=True)
+def normal_from_key(key: np.uint64, agent: int, purpose: int) -> float:
     """Standard normal draw (Box-Muller) from the draws ``purpose`` and ``purpose + SUB``."""
-    u1 = 1.0 - uniform(seed, run, step, agent, purpose)  # in (0, 1]
-    u2 = uniform(seed, run, step, agent, purpose + SUB)
+    u1 = 1.0 - uniform_from_key(key, agent, purpose)  # in (0, 1]
+    u2 = uniform_from_key(key, agent, purpose + SUB)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def normal(seed: int, run: int, step: int, agent: int, purpose: int) -> float:
+    """Standard normal draw for the key (seed, run, step, agent, purpose)."""
+    return normal_from_key(step_key(seed, run, step), agent, purpose)
 
 
 @njit(cache=True)

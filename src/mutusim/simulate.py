@@ -19,9 +19,21 @@ from mutusim.config import ScenarioConfig, load_config
 from mutusim.results import SimulationResult
 
 ENGINES = ("mesa", "numba")
-PROJECT_TABLE = ("run", "project", "status", "mode", "leader", "created_at", "running_since",
-                 "ended_at", "members_end", "max_members", "facilitated", "governance",
-                 "anchored")  # fmt: skip
+PROJECT_TABLE = (
+    "run",
+    "project",
+    "status",
+    "mode",
+    "leader",
+    "created_at",
+    "running_since",
+    "ended_at",
+    "members_end",
+    "max_members",
+    "facilitated",
+    "governance",
+    "anchored",
+)
 
 
 def default_engine(runs: int) -> str:
@@ -41,30 +53,34 @@ def runs_table(
         ended = ran["ended_at"].where(ran["ended_at"] >= 0, horizon)
         lifetimes = (ended - ran["running_since"]).to_numpy(dtype=float)
         adopters = final["adopters"]
-        rows.append({
-            "run": int(run),
-            "seed": seed,
-            "run_seed": int(rng.run_seed(seed, int(run))),
-            "n_agents": config.population.n_agents,
-            "horizon_months": horizon,
-            "adoption_share": float(final["adoption_share"]),
-            "max_adoption_share": float(ts["adoption_share"].max()),
-            "active_projects": int(final["active_projects"]),
-            "projects_started": int(final["projects_started"]),
-            "projects_failed": int(final["projects_failed"]),
-            "projects_dissolved": int(final["projects_dissolved"]),
-            "members_exited": int(final["cumulative_exits"]),
-            "mean_running_months": float(lifetimes.mean()) if len(lifetimes) else 0.0,
-            "maturity_gain": float(final["mean_maturity"] - ts["mean_maturity"].iloc[0]),
-            "savings_eur": float(final["cumulative_savings_eur"]),
-            "public_spend": float(final["cumulative_public_spend"]),
-            "eur_per_pooled_ees": (
-                float(final["cumulative_public_spend"] / adopters) if adopters > 0 else np.nan
-            ),
-            "adoption_share_size_micro": float(final["adoption_share_size_micro"]),
-            "adoption_share_size_small": float(final["adoption_share_size_small"]),
-            "adoption_share_size_medium_large": float(final["adoption_share_size_medium_large"]),
-        })  # fmt: skip
+        rows.append(
+            {
+                "run": int(run),
+                "seed": seed,
+                "run_seed": int(rng.run_seed(seed, int(run))),
+                "n_agents": config.population.n_agents,
+                "horizon_months": horizon,
+                "adoption_share": float(final["adoption_share"]),
+                "max_adoption_share": float(ts["adoption_share"].max()),
+                "active_projects": int(final["active_projects"]),
+                "projects_started": int(final["projects_started"]),
+                "projects_failed": int(final["projects_failed"]),
+                "projects_dissolved": int(final["projects_dissolved"]),
+                "members_exited": int(final["cumulative_exits"]),
+                "mean_running_months": float(lifetimes.mean()) if len(lifetimes) else 0.0,
+                "maturity_gain": float(final["mean_maturity"] - ts["mean_maturity"].iloc[0]),
+                "savings_eur": float(final["cumulative_savings_eur"]),
+                "public_spend": float(final["cumulative_public_spend"]),
+                "eur_per_pooled_ees": (
+                    float(final["cumulative_public_spend"] / adopters) if adopters > 0 else np.nan
+                ),
+                "adoption_share_size_micro": float(final["adoption_share_size_micro"]),
+                "adoption_share_size_small": float(final["adoption_share_size_small"]),
+                "adoption_share_size_medium_large": float(
+                    final["adoption_share_size_medium_large"]
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -145,8 +161,9 @@ def simulate(
         from mutusim.engine import batch
 
         compiled = batch.compile_scenario(config)
-        out = batch.run_runs(compiled, seed, range(first_run, first_run + runs), chunk_size,
-                             progress)  # fmt: skip
+        out = batch.run_runs(
+            compiled, seed, range(first_run, first_run + runs), chunk_size, progress
+        )
         timeseries = batch.timeseries_table(out, compiled.columns)
         project_rows = batch.project_rows(out)
         timings = {"compile_seconds": out.compile_seconds, "run_seconds": out.run_seconds}

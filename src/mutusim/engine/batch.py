@@ -21,9 +21,18 @@ from mutusim.policies import CompiledPolicies, compile_policies
 from mutusim.population.generator import population_parameters
 
 PROJECT_COLUMNS = (
-    "status", "mode", "leader", "created_at", "running_since", "ended_at", "members_end",
-    "max_members", "facilitated", "governance", "anchored",
-)  # fmt: skip
+    "status",
+    "mode",
+    "leader",
+    "created_at",
+    "running_since",
+    "ended_at",
+    "members_end",
+    "max_members",
+    "facilitated",
+    "governance",
+    "anchored",
+)
 MAX_EVENTS = 100_000
 
 
@@ -42,23 +51,42 @@ class Compiled:
 def compile_scenario(config: ScenarioConfig) -> Compiled:
     """Arrays of one scenario (parameters, population, policies, initial projects)."""
     p = population_parameters(config.population)
-    pop_params = (p["scalars"], p["form_cum"], p["sector_cum"], p["sector_mult"],
-                  p["province_cum"], p["service_prob"], p["thresholds"],
-                  config.population.n_agents)  # fmt: skip
+    pop_params = (
+        p["scalars"],
+        p["form_cum"],
+        p["sector_cum"],
+        p["sector_mult"],
+        p["province_cum"],
+        p["service_prob"],
+        p["thresholds"],
+        config.population.n_agents,
+    )
     specs = config.initial_projects
     all_services = (1 << N_SERVICES) - 1
     init = (
         np.array([s.members for s in specs], dtype=np.int64),
         np.array([s.anchored for s in specs], dtype=np.int64),
-        np.array([all_services if s.scope == "all"
-                  else sum(1 << SERVICE_NAMES.index(x) for x in s.scope) for s in specs],
-                 dtype=np.int64),
+        np.array(
+            [
+                all_services
+                if s.scope == "all"
+                else sum(1 << SERVICE_NAMES.index(x) for x in s.scope)
+                for s in specs
+            ],
+            dtype=np.int64,
+        ),
         np.array([MODES.index(s.mode) for s in specs], dtype=np.int64),
         np.array([s.governance for s in specs], dtype=np.float64),
-    )  # fmt: skip
+    )
     sectors = tuple(s.name for s in config.population.sectors)
-    return Compiled(parameter_vector(config), pop_params, compile_policies(config), init,
-                    len(sectors), output_names(sectors))  # fmt: skip
+    return Compiled(
+        parameter_vector(config),
+        pop_params,
+        compile_policies(config),
+        init,
+        len(sectors),
+        output_names(sectors),
+    )
 
 
 def _stack(policies: CompiledPolicies, n: int) -> tuple[tuple, tuple]:
@@ -67,10 +95,20 @@ def _stack(policies: CompiledPolicies, n: int) -> tuple[tuple, tuple]:
     def rep(a: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(np.repeat(a[None, ...], n, axis=0))
 
-    pol = (rep(policies.kind), rep(policies.start), rep(policies.end), rep(policies.params),
-           rep(policies.budget))  # fmt: skip
-    elig = (rep(policies.size_min), rep(policies.size_max), rep(policies.sector_mask),
-            rep(policies.province_mask), rep(policies.form_mask))  # fmt: skip
+    pol = (
+        rep(policies.kind),
+        rep(policies.start),
+        rep(policies.end),
+        rep(policies.params),
+        rep(policies.budget),
+    )
+    elig = (
+        rep(policies.size_min),
+        rep(policies.size_max),
+        rep(policies.sector_mask),
+        rep(policies.province_mask),
+        rep(policies.form_mask),
+    )
     return pol, elig
 
 
@@ -109,9 +147,19 @@ def run_runs(
         pol, elig = _stack(compiled.policies, n)
         proj = np.zeros((n, max_projects, len(PROJECT_COLUMNS)))
         n_projects = np.zeros(n, dtype=np.int64)
-        kernel.run_batch(seed, chunk, pars, compiled.pop_params, pol, elig,
-                         compiled.init_projects, compiled.n_sectors, out[start : start + n],
-                         proj, n_projects)  # fmt: skip
+        kernel.run_batch(
+            seed,
+            chunk,
+            pars,
+            compiled.pop_params,
+            pol,
+            elig,
+            compiled.init_projects,
+            compiled.n_sectors,
+            out[start : start + n],
+            proj,
+            n_projects,
+        )
         projects.extend(proj[r, : min(n_projects[r], max_projects)] for r in range(n))
         if progress is not None:
             progress(n * horizon)
@@ -126,14 +174,29 @@ def _ensure_compiled(compiled: Compiled, seed: int) -> None:
     key = (compiled.n_sectors, len(compiled.policies.kind))
     if key in _COMPILED_SIGNATURES:
         return
-    warm = Compiled(compiled.par.copy(), compiled.pop_params, compiled.policies,
-                    compiled.init_projects, compiled.n_sectors, compiled.columns)  # fmt: skip
+    warm = Compiled(
+        compiled.par.copy(),
+        compiled.pop_params,
+        compiled.policies,
+        compiled.init_projects,
+        compiled.n_sectors,
+        compiled.columns,
+    )
     warm.par[kernel.Par.HORIZON] = 1.0
     pol, elig = _stack(compiled.policies, 1)
-    kernel.run_batch(seed, np.zeros(1, np.int64), warm.par[None, :], warm.pop_params, pol, elig,
-                     warm.init_projects, warm.n_sectors,
-                     np.zeros((1, 2, len(compiled.columns))),
-                     np.zeros((1, 1, len(PROJECT_COLUMNS))), np.zeros(1, np.int64))  # fmt: skip
+    kernel.run_batch(
+        seed,
+        np.zeros(1, np.int64),
+        warm.par[None, :],
+        warm.pop_params,
+        pol,
+        elig,
+        warm.init_projects,
+        warm.n_sectors,
+        np.zeros((1, 2, len(compiled.columns))),
+        np.zeros((1, 1, len(PROJECT_COLUMNS))),
+        np.zeros(1, np.int64),
+    )
     _COMPILED_SIGNATURES.add(key)
 
 
@@ -153,14 +216,23 @@ def project_rows(batch: BatchOutput) -> list[dict[str, object]]:
     rows = []
     for run, arr in zip(batch.runs, batch.projects, strict=True):
         for index, row in enumerate(arr):
-            rows.append({
-                "run": int(run), "project": index, "status": STATUS_NAMES[int(row[0])],
-                "mode": MODES[int(row[1])], "leader": int(row[2]), "created_at": int(row[3]),
-                "running_since": int(row[4]), "ended_at": int(row[5]),
-                "members_end": int(row[6]), "max_members": int(row[7]),
-                "facilitated": bool(row[8]), "governance": float(row[9]),
-                "anchored": bool(row[10]),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "run": int(run),
+                    "project": index,
+                    "status": STATUS_NAMES[int(row[0])],
+                    "mode": MODES[int(row[1])],
+                    "leader": int(row[2]),
+                    "created_at": int(row[3]),
+                    "running_since": int(row[4]),
+                    "ended_at": int(row[5]),
+                    "members_end": int(row[6]),
+                    "max_members": int(row[7]),
+                    "facilitated": bool(row[8]),
+                    "governance": float(row[9]),
+                    "anchored": bool(row[10]),
+                }
+            )
     return rows
 
 
@@ -173,14 +245,27 @@ def story(config: ScenarioConfig, seed: int, run: int, agent: int) -> pd.DataFra
     horizon = int(compiled.par[kernel.Par.HORIZON])
     events = np.zeros((MAX_EVENTS, 4))
     n_events = np.zeros(1, np.int64)
-    kernel.run_one(seed, run, compiled.par, compiled.pop_params, pol, elig,
-                   compiled.init_projects, compiled.n_sectors,
-                   np.zeros((horizon + 1, len(compiled.columns))),
-                   np.zeros((1, len(PROJECT_COLUMNS))), agent, events, n_events)  # fmt: skip
+    kernel.run_one(
+        seed,
+        run,
+        compiled.par,
+        compiled.pop_params,
+        pol,
+        elig,
+        compiled.init_projects,
+        compiled.n_sectors,
+        np.zeros((horizon + 1, len(compiled.columns))),
+        np.zeros((1, len(PROJECT_COLUMNS))),
+        agent,
+        events,
+        n_events,
+    )
     ev = events[: n_events[0]]
-    return pd.DataFrame({
-        "month": ev[:, 0].astype(np.int64),
-        "event": [EVENTS[int(c)] for c in ev[:, 1]],
-        "project": ev[:, 2].astype(np.int64),
-        "value": ev[:, 3],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "month": ev[:, 0].astype(np.int64),
+            "event": [EVENTS[int(c)] for c in ev[:, 1]],
+            "project": ev[:, 2].astype(np.int64),
+            "value": ev[:, 3],
+        }
+    )

@@ -76,6 +76,7 @@ RunState = namedtuple(
         "seed",
         "run",
         "month",
+        "key",
         "par",
         "af",
         "ai",
@@ -90,7 +91,8 @@ RunState = namedtuple(
         "rivals",
     ],
 )
-"""One run's state as the phases see it: keys of the draws, parameters, the state arrays
+"""One run's state as the phases see it: the draws' key parts and this month's step key,
+parameters, the state arrays
 (``mutusim.engine.state``), member lists, authority accounts, counters, policies with their
 eligibility, and the two networks in CSR form."""
 N_CORE_OUT = 22
@@ -115,8 +117,9 @@ def _free(ai, i, month):
 
 
 @njit(cache=True)
-def _draw(seed, run, month, who, purpose):
-    return rng.uniform(seed, run, month, who, purpose)
+def _draw(key, who, purpose):
+    """The draw (seed, run, month, who, purpose), from the month's ``rng.step_key``."""
+    return rng.uniform_from_key(key, who, purpose)
 
 
 @njit(cache=True)
@@ -270,10 +273,14 @@ def _utility(s, i, p, joining, pay):
     paid = share - subsidy
     fit = re.depth_fit(af[i, AF.DEPTH], pf[p, PF.DEPTH_OFFERED], par[Par.MISMATCH_WEIGHT], std)
     benefit = re.membership_benefit(
-        af[i, AF.STANDALONE], covered, par[Par.QUALITY_GAIN], fit,
+        af[i, AF.STANDALONE],
+        covered,
+        par[Par.QUALITY_GAIN],
+        fit,
         re.bargaining_power(n_after, par[Par.BARGAINING]),
-        pf[p, PF.VALUE], par[Par.VALUE_FLOOR],
-    )  # fmt: skip
+        pf[p, PF.VALUE],
+        par[Par.VALUE_FLOOR],
+    )
     if pay:
         cnt[C.SAVINGS] += re.monthly_saving(af[i, AF.STANDALONE], covered, paid)
     n_rivals = _rival_count(ai, rivals[0], rivals[1], par, i, p)
@@ -323,17 +330,7 @@ def _release_all(s, ev, n_ev, trace, p, code):
 @njit(cache=True)
 def apply_policies(s, ev, n_ev, trace):
     """Phase 1 (Authority.apply_policies)."""
-    seed, run, month, par, af, ai, au, pol, elig = (
-        s.seed,
-        s.run,
-        s.month,
-        s.par,
-        s.af,
-        s.ai,
-        s.au,
-        s.pol,
-        s.elig,
-    )
+    month, par, af, ai, au, pol, elig = (s.month, s.par, s.af, s.ai, s.au, s.pol, s.elig)
     pkind, pstart, pend, pparams, pbudget = pol
     n = af.shape[0]
     for k in range(len(pkind)):
@@ -348,7 +345,7 @@ def apply_policies(s, ev, n_ev, trace):
                 continue
             for i in range(n):
                 if elig[k, i] and ai[i, AI.CONVINCED] == 0:
-                    u = _draw(seed, run, month, i, rng.P_AWARENESS + rng.SUB * k)
+                    u = _draw(s.key, i, rng.P_AWARENESS + rng.SUB * k)
                     if rp.monthly_event(u, a, DT):
                         ai[i, AI.CONVINCED] = 1
                         _log(ev, n_ev, trace, i, month, EV_CONVINCED, -1, 0.0)
@@ -356,7 +353,7 @@ def apply_policies(s, ev, n_ev, trace):
             for i in range(n):
                 if not elig[k, i]:
                     continue
-                u = _draw(seed, run, month, i, rng.P_TRAINING + rng.SUB * k)
+                u = _draw(s.key, i, rng.P_TRAINING + rng.SUB * k)
                 if rp.monthly_event(u, a, DT) and _pay(au, pkind, pbudget, par, k, c):
                     af[i, AF.MATURITY] = rp.trained_maturity(af[i, AF.MATURITY], b)
                     af[i, AF.POLICY_SUPPORT] += c
@@ -368,7 +365,7 @@ def apply_policies(s, ev, n_ev, trace):
             for i in range(n):
                 if not elig[k, i] or ai[i, AI.PROJECT] >= 0 or ai[i, AI.N_NEEDED] == 0:
                     continue
-                u = _draw(seed, run, month, i, rng.P_INDIVIDUAL_GRANT + rng.SUB * k)
+                u = _draw(s.key, i, rng.P_INDIVIDUAL_GRANT + rng.SUB * k)
                 if rp.monthly_event(u, a, DT) and _pay(au, pkind, pbudget, par, k, c):
                     af[i, AF.SUPPORT] = rp.supported_capacity(af[i, AF.SUPPORT], b)
                     af[i, AF.POLICY_SUPPORT] += c
@@ -386,9 +383,12 @@ def assess_demand(s):
             ai[i, AI.SEEKING] = 1
             continue
         gap = rd.need_gap(
-            ai[i, AI.N_NEEDED], N_SERVICES, af[i, AF.MATURITY], af[i, AF.ADMIN],
+            ai[i, AI.N_NEEDED],
+            N_SERVICES,
+            af[i, AF.MATURITY],
+            af[i, AF.ADMIN],
             par[Par.ADMIN_WEIGHT],
-        )  # fmt: skip
+        )
         capacity = rd.individual_capacity(af[i, AF.TENSION], af[i, AF.MATURITY], af[i, AF.SUPPORT])
         ai[i, AI.SEEKING] = rd.seeks_pooling(
             ai[i, AI.CONVINCED] == 1, gap, capacity, par[Par.AUTONOMY]
@@ -417,16 +417,7 @@ def _is_rival(riv_ptr, riv_idx, i, j):
 
 @njit(cache=True)
 def _recruit_core(s, pioneer):
-    seed, run, month, par, af, ai, ties, rivals = (
-        s.seed,
-        s.run,
-        s.month,
-        s.par,
-        s.af,
-        s.ai,
-        s.ties,
-        s.rivals,
-    )
+    par, af, ai, ties, rivals = (s.par, s.af, s.ai, s.ties, s.rivals)
     tie_ptr, tie_idx = ties
     lo, hi = tie_ptr[pioneer], tie_ptr[pioneer + 1]
     cand = np.empty(hi - lo, np.int64)
@@ -457,7 +448,7 @@ def _recruit_core(s, pioneer):
         if n_core >= room:
             break
         j = cand[o]
-        if ri.accepts_partnership(_draw(seed, run, month, j, rng.P_RECRUIT), -neg_score[o]):
+        if ri.accepts_partnership(_draw(s.key, j, rng.P_RECRUIT), -neg_score[o]):
             core[n_core] = j
             n_core += 1
     return core[:n_core]
@@ -505,9 +496,7 @@ def _start_running(s, ev, n_ev, trace, p):
 
 @njit(cache=True)
 def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
-    seed, run, month, par, af, ai, pf, pi, members, cnt = (
-        s.seed,
-        s.run,
+    month, par, af, ai, pf, pi, members, cnt = (
         s.month,
         s.par,
         s.af,
@@ -519,7 +508,7 @@ def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
     )
     p = n_proj[0]
     n_proj[0] += 1
-    pi[p, PI.MODE] = rng.categorical(_draw(seed, run, month, p, rng.P_PROJECT_MODE), mode_cum)
+    pi[p, PI.MODE] = rng.categorical(_draw(s.key, p, rng.P_PROJECT_MODE), mode_cum)
     pi[p, PI.LEADER] = pioneer
     pi[p, PI.CREATED] = month
     pi[p, PI.STATUS] = STATUS_FORMING
@@ -543,10 +532,14 @@ def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
     _assign_facilitator(s, p)
     base = Par.MODE_BASE + MODE_STRIDE * pi[p, PI.MODE]
     pf[p, PF.GOVERNANCE] = rf.governance_quality(
-        par[Par.GOV_BASE], par[base + 3], _mean_posture(pf, pi, p), pi[p, PI.FACILITATED] == 1,
-        par[Par.GOV_FAC_BONUS], _draw(seed, run, month, p, rng.P_PROJECT_GOVERNANCE),
+        par[Par.GOV_BASE],
+        par[base + 3],
+        _mean_posture(pf, pi, p),
+        pi[p, PI.FACILITATED] == 1,
+        par[Par.GOV_FAC_BONUS],
+        _draw(s.key, p, rng.P_PROJECT_GOVERNANCE),
         par[Par.GOV_NOISE],
-    )  # fmt: skip
+    )
     cnt[C.NEW] += 1.0
     if par[Par.MECH_FORMATION] == 0.0:
         _start_running(s, ev, n_ev, trace, p)
@@ -555,9 +548,7 @@ def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
 @njit(cache=True)
 def initiate_projects(s, ev, n_ev, trace, n_proj, mode_cum):
     """Phase 3 (MutualisationModel.initiate_projects)."""
-    seed, run, month, par, af, ai, au, cnt, pol, elig = (
-        s.seed,
-        s.run,
+    month, par, af, ai, au, cnt, pol, elig = (
         s.month,
         s.par,
         s.af,
@@ -580,12 +571,12 @@ def initiate_projects(s, ev, n_ev, trace, n_proj, mode_cum):
                 if elig[k, i] and _affordable(au, pbudget, par, k, pparams[k, 0]):
                     boost += pparams[k, 1]
         p = ri.initiation_probability(af[i, AF.LEADERSHIP], par[Par.PIONEER_RATE], boost, DT)
-        if _draw(seed, run, month, i, rng.P_INITIATE) < p:
+        if _draw(s.key, i, rng.P_INITIATE) < p:
             pioneers[n_pioneers] = i
             n_pioneers += 1
     priority = np.empty(n_pioneers)
     for k in range(n_pioneers):
-        priority[k] = _draw(seed, run, month, pioneers[k], rng.P_PRIORITY)
+        priority[k] = _draw(s.key, pioneers[k], rng.P_PRIORITY)
     order = np.argsort(priority, kind="mergesort")
     for o in order:
         i = pioneers[o]
@@ -627,17 +618,7 @@ def _rival_share(s, p):
 @njit(cache=True)
 def advance_formation(s, ev, n_ev, trace, n_proj):
     """Phase 4 (MutualisationModel.advance_formation)."""
-    seed, run, month, par, pf, pi, au, cnt, pol = (
-        s.seed,
-        s.run,
-        s.month,
-        s.par,
-        s.pf,
-        s.pi,
-        s.au,
-        s.cnt,
-        s.pol,
-    )
+    month, par, pf, pi, au, cnt, pol = (s.month, s.par, s.pf, s.pi, s.au, s.cnt, s.pol)
     pkind, pstart, pend, pparams, pbudget = pol
     n_pol = len(pkind)
     for p in range(n_proj[0]):
@@ -645,8 +626,9 @@ def advance_formation(s, ev, n_ev, trace, n_proj):
             continue
         k = pi[p, PI.FAC_POLICY]
         if k >= 0:
-            if not (_active(pstart, pend, k, month)
-                    and _pay(au, pkind, pbudget, par, k, pparams[k, 1])):  # fmt: skip
+            if not (
+                _active(pstart, pend, k, month) and _pay(au, pkind, pbudget, par, k, pparams[k, 1])
+            ):
                 _release_facilitator(au, pi, n_pol, p)
                 pi[p, PI.FACILITATED] = 0
         std = au[AU.STANDARDISATION]
@@ -654,14 +636,20 @@ def advance_formation(s, ev, n_ev, trace, n_proj):
         rival_share = _rival_share(s, p) if par[Par.MECH_COMPETITION] != 0.0 else 0.0
         facilitated = pi[p, PI.FACILITATED] == 1
         failure = rf.phase_failure_probability(
-            par[Par.BASE_FAILURE], het, par[Par.F_HET_WEIGHT], _mean_posture(pf, pi, p),
-            par[Par.F_POSTURE_WEIGHT], rival_share, par[Par.F_RIVALRY_WEIGHT], facilitated,
+            par[Par.BASE_FAILURE],
+            het,
+            par[Par.F_HET_WEIGHT],
+            _mean_posture(pf, pi, p),
+            par[Par.F_POSTURE_WEIGHT],
+            rival_share,
+            par[Par.F_RIVALRY_WEIGHT],
+            facilitated,
             par[Par.FAC_EFFECT],
-        )  # fmt: skip
+        )
         advance = rf.phase_advance_probability(
             par[Par.PHASE_MONTHS], facilitated, par[Par.FAC_SPEEDUP]
         )
-        outcome = rf.phase_transition(_draw(seed, run, month, p, rng.P_PHASE), failure, advance)
+        outcome = rf.phase_transition(_draw(s.key, p, rng.P_PHASE), failure, advance)
         if outcome == rf.ADVANCE:
             if pi[p, PI.PHASE] == rf.PHASE_SHARED_BASE and pi[p, PI.SCOPE] == 0:
                 outcome = rf.FAIL
@@ -682,17 +670,7 @@ def advance_formation(s, ev, n_ev, trace, n_proj):
 @njit(cache=True)
 def grow_circles(s, ev, n_ev, trace, n_proj):
     """Phase 5 (MutualisationModel.grow_circles)."""
-    seed, run, month, par, af, ai, pi, cnt, ties = (
-        s.seed,
-        s.run,
-        s.month,
-        s.par,
-        s.af,
-        s.ai,
-        s.pi,
-        s.cnt,
-        s.ties,
-    )
+    month, par, af, ai, pi, cnt, ties = (s.month, s.par, s.af, s.ai, s.pi, s.cnt, s.ties)
     tie_ptr, tie_idx = ties
     well_mixed = par[Par.WELL_MIXED] != 0.0
     cap = int(par[Par.MAX_MEMBERS])
@@ -756,17 +734,21 @@ def grow_circles(s, ev, n_ev, trace, n_proj):
         utility = _utility(s, i, p, True, False) if use_utility else 0.0
         attract = rg.attractiveness(utility, par[Par.TEMPERATURE], use_utility)
         prob = rg.join_probability(
-            par[Par.INNOVATION], par[Par.IMITATION], influence, attract,
-            af[i, AF.THRESHOLD], DT,
-        )  # fmt: skip
-        if prob > 0.0 and _draw(seed, run, month, i, rng.P_JOIN) < prob:
+            par[Par.INNOVATION],
+            par[Par.IMITATION],
+            influence,
+            attract,
+            af[i, AF.THRESHOLD],
+            DT,
+        )
+        if prob > 0.0 and _draw(s.key, i, rng.P_JOIN) < prob:
             agent[n_dec] = i
             chosen[n_dec] = p
             inner_ring[n_dec] = ring_in
             n_dec += 1
     priority = np.empty(n_dec)
     for k in range(n_dec):
-        priority[k] = _draw(seed, run, month, agent[k], rng.P_PRIORITY)
+        priority[k] = _draw(s.key, agent[k], rng.P_PRIORITY)
     order = np.argsort(priority, kind="mergesort")
     for o in order:
         p = chosen[o]
@@ -780,17 +762,7 @@ def grow_circles(s, ev, n_ev, trace, n_proj):
 @njit(cache=True)
 def reassess_commitment(s, ev, n_ev, trace, n_proj):
     """Phase 6 (MutualisationModel.reassess_commitment)."""
-    seed, run, month, par, af, ai, pf, pi, cnt = (
-        s.seed,
-        s.run,
-        s.month,
-        s.par,
-        s.af,
-        s.ai,
-        s.pf,
-        s.pi,
-        s.cnt,
-    )
+    month, par, af, ai, pf, pi, cnt = (s.month, s.par, s.af, s.ai, s.pf, s.pi, s.cnt)
     n_p = n_proj[0]
     collab = np.zeros(n_p)
     utility_sum = np.zeros(n_p)
@@ -809,18 +781,31 @@ def reassess_commitment(s, ev, n_ev, trace, n_proj):
         utility_sum[p] += u
         if decay:
             mitigation = rc.erosion_mitigation(
-                pf[p, PF.GOVERNANCE], collab[p], par[Par.COST_EQUITY], pi[p, PI.FACILITATED] == 1,
-                par[Par.W_GOVERNANCE], par[Par.W_COLLABORATION], par[Par.W_EQUITY],
+                pf[p, PF.GOVERNANCE],
+                collab[p],
+                par[Par.COST_EQUITY],
+                pi[p, PI.FACILITATED] == 1,
+                par[Par.W_GOVERNANCE],
+                par[Par.W_COLLABORATION],
+                par[Par.W_EQUITY],
                 par[Par.W_FACILITATION],
-            )  # fmt: skip
+            )
             kind = rc.shock_kind(
-                _draw(seed, run, month, i, rng.P_SHOCK), par[Par.P_MANAGEMENT],
-                par[Par.P_REORIENTATION], par[Par.P_POLITICAL], par[Par.P_COST],
-            )  # fmt: skip
+                _draw(s.key, i, rng.P_SHOCK),
+                par[Par.P_MANAGEMENT],
+                par[Par.P_REORIENTATION],
+                par[Par.P_POLITICAL],
+                par[Par.P_COST],
+            )
             loss = rc.shock_loss(
-                kind, par[Par.L_MANAGEMENT], par[Par.L_REORIENTATION], par[Par.L_POLITICAL],
-                par[Par.L_COST], pi[p, PI.N], par[Par.RISK_SHARING],
-            )  # fmt: skip
+                kind,
+                par[Par.L_MANAGEMENT],
+                par[Par.L_REORIENTATION],
+                par[Par.L_POLITICAL],
+                par[Par.L_COST],
+                pi[p, PI.N],
+                par[Par.RISK_SHARING],
+            )
             af[i, AF.COMMITMENT] = rc.commitment_update(
                 af[i, AF.COMMITMENT], par[Par.EROSION], mitigation, par[Par.RESTORATION], u, loss
             )
@@ -882,8 +867,16 @@ def collect(s, n_proj, tot, out_row, n_sectors, class_count, province_count, sec
     for p in range(n_proj[0]):
         forming += pi[p, PI.STATUS] == STATUS_FORMING
         running += pi[p, PI.STATUS] == STATUS_RUNNING
-    for key in (C.JOINS, C.EXITS, C.RELEASED, C.NEW, C.INIT_FAILED, C.FORM_FAILED,
-                C.DISSOLVED, C.SAVINGS):  # fmt: skip
+    for key in (
+        C.JOINS,
+        C.EXITS,
+        C.RELEASED,
+        C.NEW,
+        C.INIT_FAILED,
+        C.FORM_FAILED,
+        C.DISSOLVED,
+        C.SAVINGS,
+    ):
         tot[key] += cnt[key]
     o = out_row
     o[0] = adopters / n
@@ -929,9 +922,20 @@ def collect(s, n_proj, tot, out_row, n_sectors, class_count, province_count, sec
 # ----------------------------------------------------------------------------- one run
 @njit(cache=True)
 def run_one(
-    seed, run, par, pop_params, pol, pol_elig, init_projects, n_sectors, out, proj_out,
-    trace, ev, n_ev,
-):  # fmt: skip
+    seed,
+    run,
+    par,
+    pop_params,
+    pol,
+    pol_elig,
+    init_projects,
+    n_sectors,
+    out,
+    proj_out,
+    trace,
+    ev,
+    n_ev,
+):
     """Generate run ``run``'s population, simulate every month and write its outputs.
 
     ``out[step, :]`` receives the outputs after ``step`` months (step 0 = initial state);
@@ -944,11 +948,34 @@ def run_one(
         pop_params
     )
     attrs = _draw_attributes(
-        seed, run, n_agents, scal, form_cum, sector_cum, sector_mult, province_cum,
-        service_prob, thresholds,
-    )  # fmt: skip
-    (legal_form, sector, province, size, log10_size, depth, perimeter, n_needed, tension,
-     admin, posture, leadership, threshold, maturity, convinced) = attrs  # fmt: skip
+        seed,
+        run,
+        n_agents,
+        scal,
+        form_cum,
+        sector_cum,
+        sector_mult,
+        province_cum,
+        service_prob,
+        thresholds,
+    )
+    (
+        legal_form,
+        sector,
+        province,
+        size,
+        log10_size,
+        depth,
+        perimeter,
+        n_needed,
+        tension,
+        admin,
+        posture,
+        leadership,
+        threshold,
+        maturity,
+        convinced,
+    ) = attrs
     tie_ptr, tie_idx, riv_ptr, riv_idx = _networks(seed, run, sector, province, n_sectors, scal)
     n = n_agents
     af = np.zeros((n, N_AF))
@@ -986,9 +1013,16 @@ def run_one(
     for k in range(n_pol):
         for i in range(n):
             elig[k, i] = rp.eligible(
-                size[i], sector[i], province[i], legal_form[i], size_min[k], size_max[k],
-                sector_mask[k], province_mask[k], form_mask[k],
-            )  # fmt: skip
+                size[i],
+                sector[i],
+                province[i],
+                legal_form[i],
+                size_min[k],
+                size_max[k],
+                sector_mask[k],
+                province_mask[k],
+                form_mask[k],
+            )
     ip_members, ip_anchored, ip_scope, ip_mode, ip_governance = init_projects
     max_p = int(par[Par.MAX_PROJECTS])
     cap = max(int(par[Par.MAX_MEMBERS]), int(par[Par.CORE_MAX]) + 1)
@@ -1009,7 +1043,24 @@ def run_one(
     mode_cum = np.cumsum(np.array([par[Par.MODE_BASE + MODE_STRIDE * m] for m in range(3)]))
     ties = (tie_ptr, tie_idx)
     rivals = (riv_ptr, riv_idx)
-    s = RunState(seed, run, 0, par, af, ai, pf, pi, members, au, cnt, pol, elig, ties, rivals)
+    s = RunState(
+        seed,
+        run,
+        0,
+        rng.step_key(seed, run, 0),
+        par,
+        af,
+        ai,
+        pf,
+        pi,
+        members,
+        au,
+        cnt,
+        pol,
+        elig,
+        ties,
+        rivals,
+    )
     first = 0
     for k in range(len(ip_members)):  # MutualisationModel._create_initial_projects
         p = n_proj[0]
@@ -1033,7 +1084,22 @@ def run_one(
     horizon = int(par[Par.HORIZON])
     for month in range(horizon):
         s = RunState(
-            seed, run, month, par, af, ai, pf, pi, members, au, cnt, pol, elig, ties, rivals
+            seed,
+            run,
+            month,
+            rng.step_key(seed, run, month),
+            par,
+            af,
+            ai,
+            pf,
+            pi,
+            members,
+            au,
+            cnt,
+            pol,
+            elig,
+            ties,
+            rivals,
         )
         cnt[:] = 0.0
         au[AU.SPENT_MONTH] = 0.0
@@ -1046,8 +1112,9 @@ def run_one(
         if par[Par.MECH_GROWTH] != 0.0:
             grow_circles(s, ev, n_ev, trace, n_proj)
         reassess_commitment(s, ev, n_ev, trace, n_proj)
-        collect(s, n_proj, tot, out[month + 1], n_sectors, class_count, province_count,
-                sector_count)  # fmt: skip
+        collect(
+            s, n_proj, tot, out[month + 1], n_sectors, class_count, province_count, sector_count
+        )
     n_p = min(n_proj[0], proj_out.shape[0])
     for p in range(n_p):
         proj_out[p, 0] = pi[p, PI.STATUS]
@@ -1065,8 +1132,19 @@ def run_one(
 
 
 @njit(cache=True, parallel=True)
-def run_batch(seed, runs, pars, pop_params, pols, pol_eligs, init_projects, n_sectors, out,
-              proj_out, n_projects):  # fmt: skip
+def run_batch(
+    seed,
+    runs,
+    pars,
+    pop_params,
+    pols,
+    pol_eligs,
+    init_projects,
+    n_sectors,
+    out,
+    proj_out,
+    n_projects,
+):
     """Runs ``runs[r]`` with parameters ``pars[r]`` in parallel (one thread per run)."""
     no_events = np.zeros((0, 4))
     for r in prange(len(runs)):
@@ -1076,6 +1154,17 @@ def run_batch(seed, runs, pars, pop_params, pols, pol_eligs, init_projects, n_se
         elig = (size_min[r], size_max[r], sector_mask[r], province_mask[r], form_mask[r])
         n_ev = np.zeros(1, np.int64)
         n_projects[r] = run_one(
-            seed, runs[r], pars[r], pop_params, pol, elig, init_projects, n_sectors, out[r],
-            proj_out[r], -1, no_events, n_ev,
-        )  # fmt: skip
+            seed,
+            runs[r],
+            pars[r],
+            pop_params,
+            pol,
+            elig,
+            init_projects,
+            n_sectors,
+            out[r],
+            proj_out[r],
+            -1,
+            no_events,
+            n_ev,
+        )

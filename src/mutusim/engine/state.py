@@ -110,8 +110,18 @@ class C(enum.IntEnum):
 
 N_COUNTERS = len(C)
 
-EVENTS = ("core", "join", "exit", "dissolution", "formation_failed", "initiation_failed",
-          "convinced", "trained", "individual_grant", "pioneer_reward")  # fmt: skip
+EVENTS = (
+    "core",
+    "join",
+    "exit",
+    "dissolution",
+    "formation_failed",
+    "initiation_failed",
+    "convinced",
+    "trained",
+    "individual_grant",
+    "pioneer_reward",
+)
 """Event codes of an EES's story (index = code)."""
 (
     EV_CORE,

@@ -176,7 +176,7 @@ def _logistic(x: float) -> float:
 def _draw_attributes(
     seed, run, n, s, form_cum, sector_cum, sector_mult, province_cum, service_prob, thresholds
 ):
-    st = rng.POPULATION_STEP
+    key = rng.step_key(seed, run, rng.POPULATION_STEP)
     legal_form = np.empty(n, np.int64)
     sector = np.empty(n, np.int64)
     province = np.empty(n, np.int64)
@@ -193,40 +193,40 @@ def _draw_attributes(
     maturity = np.empty(n)
     convinced = np.empty(n, np.bool_)
     for i in range(n):
-        legal_form[i] = rng.categorical(rng.uniform(seed, run, st, i, rng.P_LEGAL_FORM), form_cum)
-        sector[i] = rng.categorical(rng.uniform(seed, run, st, i, rng.P_SECTOR), sector_cum)
-        province[i] = rng.categorical(rng.uniform(seed, run, st, i, rng.P_PROVINCE), province_cum)
-        z = rng.normal(seed, run, st, i, rng.P_SIZE)
+        legal_form[i] = rng.categorical(rng.uniform_from_key(key, i, rng.P_LEGAL_FORM), form_cum)
+        sector[i] = rng.categorical(rng.uniform_from_key(key, i, rng.P_SECTOR), sector_cum)
+        province[i] = rng.categorical(rng.uniform_from_key(key, i, rng.P_PROVINCE), province_cum)
+        z = rng.normal_from_key(key, i, rng.P_SIZE)
         raw = math.exp(s[S_SIZE_MU] + math.log(sector_mult[sector[i]]) + s[S_SIZE_SIGMA] * z)
         size[i] = min(s[S_SIZE_MAX], max(s[S_SIZE_MIN], math.ceil(raw)))
         log10_size[i] = math.log10(size[i])
-        z = rng.normal(seed, run, st, i, rng.P_MATURITY)
+        z = rng.normal_from_key(key, i, rng.P_MATURITY)
         maturity[i] = _logistic(
             s[S_MAT_MU] + s[S_MAT_SLOPE] * (log10_size[i] - s[S_MEAN_LOG10_SIZE]) + s[S_MAT_SD] * z
         )
-        convinced[i] = rng.uniform(seed, run, st, i, rng.P_CONVINCED) < s[S_CONVINCED]
+        convinced[i] = rng.uniform_from_key(key, i, rng.P_CONVINCED) < s[S_CONVINCED]
         boost = 1.0 + s[S_NEED_SIZE_EFFECT] * log10_size[i]
         for k in range(len(service_prob)):
-            u = rng.uniform(seed, run, st, i, rng.P_NEEDS + rng.SUB * k)
+            u = rng.uniform_from_key(key, i, rng.P_NEEDS + rng.SUB * k)
             if u < min(1.0, service_prob[k] * boost):
                 perimeter[i] |= np.int64(1) << np.int64(k)
                 n_needed[i] += 1
-        z = rng.normal(seed, run, st, i, rng.P_DEPTH)
+        z = rng.normal_from_key(key, i, rng.P_DEPTH)
         depth[i] = min(1.0, max(0.0, log10_size[i] / 3.0 + s[S_DEPTH_NOISE] * z))
-        z = rng.normal(seed, run, st, i, rng.P_TENSION)
+        z = rng.normal_from_key(key, i, rng.P_TENSION)
         tension[i] = _logistic(s[S_TENSION_MU] + s[S_TENSION_SD] * z)
-        z = rng.normal(seed, run, st, i, rng.P_ADMIN)
+        z = rng.normal_from_key(key, i, rng.P_ADMIN)
         admin[i] = _logistic(s[S_ADMIN_MU] + s[S_ADMIN_SD] * z)
-        z = rng.normal(seed, run, st, i, rng.P_POSTURE)
+        z = rng.normal_from_key(key, i, rng.P_POSTURE)
         posture[i] = _logistic(s[S_POSTURE_MU] + s[S_POSTURE_SD] * z)
-        z = rng.normal(seed, run, st, i, rng.P_LEADERSHIP)
+        z = rng.normal_from_key(key, i, rng.P_LEADERSHIP)
         leadership[i] = _logistic(s[S_LEAD_MU] + s[S_LEAD_SD] * z)
         if len(thresholds) == n:
             threshold[i] = thresholds[i]
-        elif rng.uniform(seed, run, st, i, rng.P_THRESHOLD + rng.SUB) < s[S_THR_ZERO]:
+        elif rng.uniform_from_key(key, i, rng.P_THRESHOLD + rng.SUB) < s[S_THR_ZERO]:
             threshold[i] = 0.0
         else:
-            z = rng.normal(seed, run, st, i, rng.P_THRESHOLD)
+            z = rng.normal_from_key(key, i, rng.P_THRESHOLD)
             threshold[i] = _logistic(s[S_THR_MU] + s[S_THR_SD] * z)
     return (
         legal_form,
@@ -290,9 +290,17 @@ def _to_csr(n, src, dst, m):
     out = np.empty(ptr[-1], np.int64)
     k = 0
     for i in range(n):
-        row = np.sort(raw[ptr[i] : ptr[i + 1]])
+        lo, hi = ptr[i], ptr[i + 1]
+        for a in range(lo + 1, hi):  # insertion sort: rows are short, no allocation
+            v = raw[a]
+            b = a - 1
+            while b >= lo and raw[b] > v:
+                raw[b + 1] = raw[b]
+                b -= 1
+            raw[b + 1] = v
         last = -1
-        for j in row:
+        for a in range(lo, hi):
+            j = raw[a]
             if j != last and j != i:
                 out[k] = j
                 k += 1
@@ -302,10 +310,10 @@ def _to_csr(n, src, dst, m):
 
 
 @njit(cache=True)
-def _stub_count(seed, run, i, mean_stubs, purpose):
+def _stub_count(key, i, mean_stubs, purpose):
     whole = int(mean_stubs)
     frac = mean_stubs - whole
-    if frac > 0.0 and rng.uniform(seed, run, rng.POPULATION_STEP, i, purpose) < frac:
+    if frac > 0.0 and rng.uniform_from_key(key, i, purpose) < frac:
         whole += 1
     return whole
 
@@ -319,7 +327,7 @@ def _networks(seed, run, sector, province, n_sectors, s):
     sec_order, sec_start = _groups(sector, n_sectors)
     prov_order, prov_start = _groups(province, n_prov)
     all_order, all_start = _groups(np.zeros(n, np.int64), 1)
-    st = rng.POPULATION_STEP
+    key = rng.step_key(seed, run, rng.POPULATION_STEP)
     p1 = s[S_P_SECTOR_PROVINCE]
     p2 = p1 + s[S_P_SECTOR]
     p3 = p2 + s[S_P_PROVINCE]
@@ -328,10 +336,10 @@ def _networks(seed, run, sector, province, n_sectors, s):
     dst = np.empty(cap, np.int64)
     m = 0
     for i in range(n):
-        stubs = _stub_count(seed, run, i, s[S_TIE_STUBS], rng.P_TIE_KIND + rng.SUB * 1000)
+        stubs = _stub_count(key, i, s[S_TIE_STUBS], rng.P_TIE_KIND + rng.SUB * 1000)
         for k in range(stubs):
-            u = rng.uniform(seed, run, st, i, rng.P_TIE_KIND + rng.SUB * k)
-            v = rng.uniform(seed, run, st, i, rng.P_TIE_PICK + rng.SUB * k)
+            u = rng.uniform_from_key(key, i, rng.P_TIE_KIND + rng.SUB * k)
+            v = rng.uniform_from_key(key, i, rng.P_TIE_PICK + rng.SUB * k)
             if u < p1:
                 j = _pick(cell_order, cell_start, cell[i], v)
             elif u < p2:
@@ -350,10 +358,10 @@ def _networks(seed, run, sector, province, n_sectors, s):
     dst = np.empty(cap, np.int64)
     m = 0
     for i in range(n):
-        stubs = _stub_count(seed, run, i, s[S_RIVAL_STUBS], rng.P_RIVAL_KIND + rng.SUB * 1000)
+        stubs = _stub_count(key, i, s[S_RIVAL_STUBS], rng.P_RIVAL_KIND + rng.SUB * 1000)
         for k in range(stubs):
-            u = rng.uniform(seed, run, st, i, rng.P_RIVAL_KIND + rng.SUB * k)
-            v = rng.uniform(seed, run, st, i, rng.P_RIVAL_PICK + rng.SUB * k)
+            u = rng.uniform_from_key(key, i, rng.P_RIVAL_KIND + rng.SUB * k)
+            v = rng.uniform_from_key(key, i, rng.P_RIVAL_PICK + rng.SUB * k)
             if u < s[S_RIVAL_SAME_PROVINCE]:
                 j = _pick(cell_order, cell_start, cell[i], v)
             else:
