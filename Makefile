@@ -23,9 +23,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
-## bench: agent-steps per second and peak memory of the Mesa model (writes benchmarks/*.json)
+## bench: agent-steps per second and peak memory of both engines (writes benchmarks/*.json)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mesa.py
+	$(BIN)/python benchmarks/bench_engine.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -54,7 +54,7 @@ def test_wallonia_matches_the_sourced_facts(wallonia):
     assert within((pop.legal_form == 0).mean(), 0.9522)  # ASBL
     # ETA: ~197 workers each (AViQ 2024)
     eta = pop.sector == pop.sector_names.index("eta_sheltered_work")
-    assert 60 <= np.median(pop.size[eta]) <= 400
+    assert 100 <= pop.size[eta].mean() <= 320  # ~52 ETA: a wide sampling spread
     # larger EES are more mature (barometer: strategy 64 % at >= 50 staff vs 19 %)
     assert pop.maturity[pop.size >= 50].mean() > pop.maturity[pop.size < 5].mean()
 

@@ -43,6 +43,7 @@ P_TIE_KIND = 14  # sub-index = stub
 P_TIE_PICK = 15  # sub-index = stub
 P_RIVAL_PICK = 16  # sub-index = stub
 P_RIVAL_KIND = 17  # sub-index = stub
+P_THRESHOLD_ZERO = 18
 # --- model steps -------------------------------------------------------------------------------
 P_AWARENESS = 30  # sub-index = policy position
 P_TRAINING = 31  # sub-index = policy position

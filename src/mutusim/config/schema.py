@@ -288,7 +288,10 @@ class Behaviour(Strict):
     innovation: NonNegative = Field(0.2, description="R27 Bass p, per year")
     imitation: NonNegative = Field(3.0, description="R27 Bass q, per year")
     influence: Literal["network", "well_mixed"] = Field(
-        "network", description="influence from ties, or from the whole population (A/N)"
+        "network",
+        description="network: a candidate sees the running project most of its ties belong to, "
+        "influence = share of its ties in it; well_mixed: it sees the largest open project, "
+        "influence = that project's members / N (= A/N with one project, as in Bass docking)",
     )
     utility_temperature: Positive = Field(0.2, description="R26 logistic scale")
     rivalry_weight: NonNegative = Field(0.3, description="R22 utility loss per rival member")
@@ -443,6 +446,12 @@ class ScenarioConfig(Strict):
 
     @model_validator(mode="after")
     def _consistency(self) -> ScenarioConfig:
+        core = self.behaviour.core_min_partners + 1
+        if self.mechanisms.pioneers and self.projects.min_members > core:
+            raise ValueError(
+                f"projects.min_members ({self.projects.min_members}) exceeds the smallest core "
+                f"(behaviour.core_min_partners + 1 = {core}): new projects would dissolve at once"
+            )
         names = [p.name for p in self.policies]
         if len(set(names)) != len(names):
             raise ValueError(f"policy names must be unique, found {names}")

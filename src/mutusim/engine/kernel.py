@@ -456,14 +456,20 @@ def _recruit_core(s, pioneer):
 
 @njit(cache=True)
 def _assign_facilitator(s, p):
-    month, pi, au, elig = (s.month, s.pi, s.au, s.elig)
-    pkind, pstart, pend, pparams, _ = s.pol
+    month, par, pi, au, elig = (s.month, s.par, s.pi, s.au, s.elig)
+    pkind, pstart, pend, pparams, pbudget = s.pol
+    if par[Par.MECH_FORMATION] == 0.0:
+        return
     n_pol = len(pkind)
     leader = pi[p, PI.LEADER]
     for k in range(n_pol):
         if pkind[k] != FACILITATOR or not _active(pstart, pend, k, month):
             continue
-        if elig[k, leader] and au[AU.SPENT_BASE + n_pol + k] < pparams[k, 0]:
+        if (
+            elig[k, leader]
+            and au[AU.SPENT_BASE + n_pol + k] < pparams[k, 0]
+            and _affordable(au, pbudget, par, k, pparams[k, 1])
+        ):
             au[AU.SPENT_BASE + n_pol + k] += 1.0
             pi[p, PI.FACILITATED] = 1
             pi[p, PI.FAC_POLICY] = k

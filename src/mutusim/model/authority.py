@@ -147,10 +147,17 @@ class Authority:
         )
 
     def assign_facilitator(self, project: Project) -> None:
-        """A new project gets a funded facilitator from the first policy with a free slot."""
+        """A new project gets a funded facilitator from the first policy with a free slot that
+        can pay its first month (facilitators accompany the formation phases only)."""
+        if not self.model.config.mechanisms.formation_phases:
+            return
         pol = self.policies
         for k in self._of_kind(FACILITATOR):
-            if project.leader.eligible[k] and self.facilitator_load[k] < pol.params[k, 0]:
+            if (
+                project.leader.eligible[k]
+                and self.facilitator_load[k] < pol.params[k, 0]
+                and self.affordable(k, pol.params[k, 1])
+            ):
                 self.facilitator_load[k] += 1
                 project.facilitated = True
                 project.facilitator_policy = k

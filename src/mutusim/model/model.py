@@ -8,9 +8,13 @@ Schedule of one step (month ``t``, 0-based; each phase completes before the next
    only if it fits the budgets (R37), so the order decides who is served when money runs out.
 2. **Demand** (R01–R03): every EES decides whether it seeks pooling (own state only).
 3. **Initiation** (R04–R08): seeking, free EES become pioneers with their hazard. Pioneers act in
-   ascending priority draw (ties: index); each invites its free, seeking ties by descending
-   partner score (ties: index) until the core is full. A pioneer already recruited by an earlier
-   one this month does not initiate. A core below the minimum size means no project.
+   ascending priority draw (ties: index); each invites its free ties that are convinced and
+   have needs (all free ties when demand is switched off) by descending partner score (ties:
+   index) until the core is full; each invitee accepts on its own draw. A pioneer already
+   recruited by an earlier one this month does not initiate. A core below the minimum size
+   means no project.
+   A new project gets a funded facilitator if a facilitator policy has a free slot and can pay
+   its first month (only when formation phases are on: facilitators accompany formation).
 4. **Formation** (R09–R15): forming projects, ascending index, pay their facilitator, then one
    draw decides fail/advance/stay. Leaving the shared-base phase needs a non-empty scope;
    leaving the financial-plan phase needs a non-negative mean member utility.

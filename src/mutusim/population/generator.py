@@ -223,7 +223,7 @@ def _draw_attributes(
         leadership[i] = _logistic(s[S_LEAD_MU] + s[S_LEAD_SD] * z)
         if len(thresholds) == n:
             threshold[i] = thresholds[i]
-        elif rng.uniform_from_key(key, i, rng.P_THRESHOLD + rng.SUB) < s[S_THR_ZERO]:
+        elif rng.uniform_from_key(key, i, rng.P_THRESHOLD_ZERO) < s[S_THR_ZERO]:
             threshold[i] = 0.0
         else:
             z = rng.normal_from_key(key, i, rng.P_THRESHOLD)

@@ -141,8 +141,8 @@ def net_utility(
 
 @rule(
     "R23",
-    "Cost saved by a member each month is its standalone cost of the covered services minus "
-    "what it pays.",
+    "Cost saved by a member each month is its standalone cost weighted by the value-added "
+    "share the project covers, minus what it pays.",
     "§5.1",
 )
 def monthly_saving(standalone: float, covered_value_share: float, cost_paid: float) -> float:
