@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numba
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -166,3 +167,26 @@ def test_kernels_run_without_jit_and_agree(tmp_path):
     jit = mutusim.simulate(cfg, runs=2, seed=1, engine="numba").timeseries
     pd.testing.assert_frame_equal(pd.read_parquet(out), jit, check_exact=False, atol=1e-12)
     assert jit["joins"].sum() > 0 and jit["cumulative_public_spend"].iloc[-1] > 0
+
+
+def test_one_call_runs_several_parameter_points_and_policy_sets():
+    from mutusim.engine import compile_scenario, run_points
+    from mutusim.engine.batch import timeseries_table
+
+    overrides = ["population.n_agents=800", "horizon_months=48"]
+    configs = [
+        mutusim.load_config(None, overrides),
+        mutusim.load_config("configs/scenarios/awareness.yaml", overrides),
+        mutusim.load_config(
+            "configs/scenarios/all_policies.yaml", [*overrides, "behaviour.pioneer_rate=0.4"]
+        ),
+    ]
+    points = [compile_scenario(c) for c in configs]
+    runs = np.array([0, 1, 0, 1, 0, 1])
+    which = np.array([0, 0, 1, 1, 2, 2])
+    mixed = run_points(points, seed=12, runs=runs, point_of_run=which, chunk_size=4)
+    table = timeseries_table(mixed, points[0].columns)
+    for k, config in enumerate(configs):
+        alone = mutusim.simulate(config, runs=2, seed=12, engine="numba").timeseries
+        rows = table[np.repeat(which == k, 49)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(rows, alone, check_exact=True)

@@ -9,7 +9,7 @@ from mutusim.config import ConfigError, ScenarioConfig, load_config
 from mutusim.results import SimulationResult
 from mutusim.simulate import simulate
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ConfigError",

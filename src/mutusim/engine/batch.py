@@ -89,25 +89,32 @@ def compile_scenario(config: ScenarioConfig) -> Compiled:
     )
 
 
-def _stack(policies: CompiledPolicies, n: int) -> tuple[tuple, tuple]:
-    """Repeat one scenario's policy arrays for ``n`` runs (shape (n, K))."""
+def _stack(points: Sequence[Compiled], point_of_run: np.ndarray) -> tuple[tuple, tuple]:
+    """Per-run policy arrays (shape (runs, K)); points with fewer policies are padded with
+    policies that never act (empty window, no budget)."""
+    width = max(p.policies.count for p in points)
 
-    def rep(a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.repeat(a[None, ...], n, axis=0))
+    def table(field: str, fill: float, dtype) -> np.ndarray:
+        rows = []
+        for p in points:
+            a = getattr(p.policies, field)
+            pad = [(0, width - len(a))] + [(0, 0)] * (a.ndim - 1)
+            rows.append(np.pad(a.astype(dtype), pad, constant_values=fill))
+        return np.ascontiguousarray(np.stack(rows)[point_of_run])
 
     pol = (
-        rep(policies.kind),
-        rep(policies.start),
-        rep(policies.end),
-        rep(policies.params),
-        rep(policies.budget),
+        table("kind", 0, np.int64),
+        table("start", 0, np.int64),
+        table("end", 0, np.int64),
+        table("params", 0.0, np.float64),
+        table("budget", 0.0, np.float64),
     )
     elig = (
-        rep(policies.size_min),
-        rep(policies.size_max),
-        rep(policies.sector_mask),
-        rep(policies.province_mask),
-        rep(policies.form_mask),
+        table("size_min", 0.0, np.float64),
+        table("size_max", 0.0, np.float64),
+        table("sector_mask", 0, np.int64),
+        table("province_mask", 0, np.int64),
+        table("form_mask", 0, np.int64),
     )
     return pol, elig
 
@@ -130,32 +137,69 @@ def run_runs(
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> BatchOutput:
-    """Run the given run indices in chunks; a run's result does not depend on its chunk."""
+    """Run the given run indices of one scenario, in chunks; a run's result does not depend on
+    its chunk."""
     runs = np.asarray(runs, dtype=np.int64)
-    horizon = int(compiled.par[kernel.Par.HORIZON])
-    n_out = len(compiled.columns)
-    max_projects = int(compiled.par[kernel.Par.MAX_PROJECTS]) + len(compiled.init_projects[0])
-    out = np.zeros((len(runs), horizon + 1, n_out))
+    return run_points([compiled], seed, runs, np.zeros(len(runs), np.int64), chunk_size, progress)
+
+
+def run_points(
+    points: Sequence[Compiled],
+    seed: int,
+    runs: Sequence[int],
+    point_of_run: Sequence[int],
+    chunk_size: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> BatchOutput:
+    """Run many parameter points and policy sets in the same calls: row ``r`` is run
+    ``runs[r]`` of point ``points[point_of_run[r]]``. Points must share their population,
+    initial projects and horizon (what sweeps over behaviour and policies vary)."""
+    first = points[0]
+    for p in points[1:]:
+        same = (
+            p.n_sectors == first.n_sectors
+            and p.par[kernel.Par.HORIZON] == first.par[kernel.Par.HORIZON]
+            and all(
+                np.array_equal(a, b)
+                for a, b in zip(p.pop_params[:-1], first.pop_params[:-1], strict=True)
+            )
+            and p.pop_params[-1] == first.pop_params[-1]
+            and all(
+                np.array_equal(a, b)
+                for a, b in zip(p.init_projects, first.init_projects, strict=True)
+            )
+        )
+        if not same:
+            raise ValueError(
+                "points of one batch must share population, initial projects and horizon"
+            )
+    runs = np.asarray(runs, dtype=np.int64)
+    point_of_run = np.asarray(point_of_run, dtype=np.int64)
+    horizon = int(first.par[kernel.Par.HORIZON])
+    n_init = len(first.init_projects[0])
+    max_projects = max(int(p.par[kernel.Par.MAX_PROJECTS]) for p in points) + n_init
+    out = np.zeros((len(runs), horizon + 1, len(first.columns)))
     projects: list[np.ndarray] = []
     t0 = time.perf_counter()
-    _ensure_compiled(compiled, seed)
+    _ensure_compiled(first, seed)
     t1 = time.perf_counter()
+    all_pars = np.stack([p.par for p in points])
     for start in range(0, len(runs), chunk_size):
-        chunk = runs[start : start + chunk_size]
+        rows = slice(start, start + chunk_size)
+        chunk, which = runs[rows], point_of_run[rows]
         n = len(chunk)
-        pars = np.ascontiguousarray(np.repeat(compiled.par[None, :], n, axis=0))
-        pol, elig = _stack(compiled.policies, n)
+        pol, elig = _stack(points, which)
         proj = np.zeros((n, max_projects, len(PROJECT_COLUMNS)))
         n_projects = np.zeros(n, dtype=np.int64)
         kernel.run_batch(
             seed,
             chunk,
-            pars,
-            compiled.pop_params,
+            np.ascontiguousarray(all_pars[which]),
+            first.pop_params,
             pol,
             elig,
-            compiled.init_projects,
-            compiled.n_sectors,
+            first.init_projects,
+            first.n_sectors,
             out[start : start + n],
             proj,
             n_projects,
@@ -183,7 +227,7 @@ def _ensure_compiled(compiled: Compiled, seed: int) -> None:
         compiled.columns,
     )
     warm.par[kernel.Par.HORIZON] = 1.0
-    pol, elig = _stack(compiled.policies, 1)
+    pol, elig = _stack([compiled], np.zeros(1, np.int64))
     kernel.run_batch(
         seed,
         np.zeros(1, np.int64),
@@ -239,7 +283,7 @@ def project_rows(batch: BatchOutput) -> list[dict[str, object]]:
 def story(config: ScenarioConfig, seed: int, run: int, agent: int) -> pd.DataFrame:
     """One EES's history in one run (re-run with tracing: runs are deterministic)."""
     compiled = compile_scenario(config)
-    pol, elig = _stack(compiled.policies, 1)
+    pol, elig = _stack([compiled], np.zeros(1, np.int64))
     pol = tuple(a[0] for a in pol)
     elig = tuple(a[0] for a in elig)
     horizon = int(compiled.par[kernel.Par.HORIZON])
