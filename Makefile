@@ -13,9 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-## run: simulate the baseline scenario (Walloon population, 10 years) into results/baseline
+## run: the default policy comparison on the Walloon population (10 years), with its summary
 run: $(STAMP)
-	$(BIN)/mutusim run --out results/baseline
+	$(BIN)/mutusim experiment experiments/policy_comparison.yaml --out results/policy_comparison
 
 ## test: lint, then the whole test suite
 test: $(STAMP)

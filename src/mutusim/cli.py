@@ -1,4 +1,5 @@
-"""Command line: ``mutusim run [CONFIG] [--runs N] [--seed S] [--out DIR] [--set k=v]``.
+"""Command line: ``mutusim run`` (one scenario), ``mutusim experiment`` (comparisons, sweeps,
+sensitivity, replication) and ``mutusim params`` (every parameter).
 
 A bad configuration exits with status 2 and one message (file, field, expected, found), before
 anything is written.
@@ -39,7 +40,67 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a config value, e.g. --set behaviour.pioneer_rate=0.3 (repeatable)",
     )
+    exp = sub.add_parser("experiment", help="run (or resume) an experiment file and analyse it")
+    exp.add_argument("file", help="experiment YAML (see experiments/)")
+    exp.add_argument("--out", help="results folder (default results/<experiment name>)")
+    exp.add_argument("--runs", type=int, help="runs per scenario or design point (preview)")
+    exp.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a field of the experiment file, e.g. --set seed=3 (repeatable)",
+    )
+    exp.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask.distributed scheduler, e.g. tcp://127.0.0.1:8786 (default: local cores)",
+    )
+    params = sub.add_parser("params", help="list every model parameter")
+    params.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """Run or resume an experiment, print its summary table."""
+    from mutusim.experiments import run_experiment, summary_text
+
+    if args.runs is not None and args.runs < 1:
+        raise ConfigError(f"--runs: expected a whole number of at least 1; found {args.runs}")
+    result = run_experiment(
+        args.file,
+        out=args.out,
+        overrides=args.overrides,
+        runs=args.runs,
+        scheduler=args.scheduler,
+        progress=True,
+    )
+    print(summary_text(result))
+    print(f"results in {result['out']}/ (runs/, timeseries/, summary.csv, manifest.json)")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """Print every parameter with type, default, range, unit and source."""
+    import json
+
+    from mutusim.parameters import parameter_table
+
+    table = parameter_table()
+    if args.json:
+        print(json.dumps(table, indent=2, default=str))
+        return 0
+    width = max(len(row["name"]) for row in table)
+    for row in table:
+        default = str(row["default"])
+        default = default if len(default) <= 24 else default[:21] + "..."
+        print(
+            f"{row['name']:<{width}}  {row['type']:<6} {default:<24} {row['range']:<14} "
+            f"{row['description']}"
+        )
+    print("\nUnits and sources: docs/ODD.md section 8; --json gives every field in full.")
+    return 0
 
 
 def _summary(result) -> str:
@@ -106,13 +167,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mutusim`` command."""
     args = _parser().parse_args(argv)
+    commands = {"run": cmd_run, "experiment": cmd_experiment, "params": cmd_params}
     try:
-        if args.command == "run":
-            return cmd_run(args)
+        return commands[args.command](args)
     except ConfigError as exc:
         print(f"mutusim: error: {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -178,3 +178,14 @@ def simulate(
         stories=stories,
         timings=timings,
     )
+
+
+def outcomes(
+    config: ScenarioConfig | str | dict | None = None, runs: int = 10, seed: int = 0
+) -> dict[str, float]:
+    """Scalar outcomes of a scenario, averaged over ``runs`` runs (numba engine): what SALib,
+    EMA Workbench or any optimiser calls as the model. Keys: the columns of ``runs.parquet``
+    (adoption_share, active_projects, projects_dissolved, public_spend, ...)."""
+    table = simulate(config, runs=runs, seed=seed, engine="numba").runs
+    numeric = table.drop(columns=["run", "seed", "run_seed"]).astype(float)
+    return {name: float(value) for name, value in numeric.mean().items()}

@@ -174,9 +174,10 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
         return "a value (the field is required)", "nothing"
     if kind == "union_tag_invalid":
         ctx = error.get("ctx", {})
-        return f"a policy type among {ctx.get('expected_tags')}", repr(ctx.get("tag"))
+        return f"one of {ctx.get('expected_tags')}", repr(ctx.get("tag"))
     if kind == "union_tag_not_found":
-        return "a 'type' field naming the policy type", "no 'type'"
+        disc = error.get("ctx", {}).get("discriminator", "'type'")
+        return f"a {disc} field saying which kind this is", f"no {disc}"
     for lead in ("Input should be ", "Value error, ", "Assertion failed, "):
         if msg.startswith(lead):
             msg = msg[len(lead) :]
@@ -194,6 +195,9 @@ def format_validation_error(exc: ValidationError, origins: dict[str, str]) -> st
     lines = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"] if str(p) not in POLICY_TYPES)
+        if err["type"] == "union_tag_invalid":  # name the field that picks the kind
+            disc = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
+            loc = f"{loc}.{disc}" if loc else disc
         expected, found = _describe(err)
         field = f"field '{loc}'" if loc else "the document"
         lines.append(f"{_origin(loc, origins)}: {field}: expected {expected}; found {found}")

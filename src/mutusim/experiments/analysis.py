@@ -1,0 +1,128 @@
+"""Analyses of stored experiment runs: comparison with paired differences and cost per
+additional pooled EES, sweep tables, SALib indices, replication counts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mutusim.experiments.design import problem
+
+
+def mean_ci(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Mean and its two-sided t-interval."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    mean = float(values.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def comparison(exp, runs: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: outcomes with CIs, paired difference to the baseline (the first
+    scenario) with its CI, public money and EUR per additional pooled EES."""
+    base_name = exp.scenarios[0].name
+    base = runs[runs["scenario"] == base_name].set_index("run").sort_index()
+    rows = []
+    for arm in exp.scenarios:
+        arm_runs = runs[runs["scenario"] == arm.name].set_index("run").sort_index()
+        row: dict[str, Any] = {"scenario": arm.name, "runs": len(arm_runs)}
+        for name in ("adoption_share", "active_projects", "cumulative_public_spend"):
+            m, lo, hi = mean_ci(arm_runs[name], exp.confidence)
+            row.update({name: m, f"{name}_lo": lo, f"{name}_hi": hi})
+        paired = arm_runs.merge(base, left_index=True, right_index=True, suffixes=("", "_base"))
+        diff = paired["adoption_share"] - paired["adoption_share_base"]
+        m, lo, hi = mean_ci(diff, exp.confidence)
+        row.update({"adoption_diff": m, "adoption_diff_lo": lo, "adoption_diff_hi": hi})
+        extra = (paired["adopters"] - paired["adopters_base"]).mean()
+        spend = paired["cumulative_public_spend"].mean()
+        row["eur_per_additional_pooled_ees"] = spend / extra if extra > 0 else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sweep(exp, runs: pd.DataFrame) -> pd.DataFrame:
+    """Mean outcomes per design point, with the point's parameter values."""
+    params = [c for c in runs.columns if c.startswith("param.")]
+    return (
+        runs.groupby(["point", *params], as_index=False)[list(exp.outcomes)]
+        .mean()
+        .sort_values("point")
+    )
+
+
+def sensitivity(exp, runs: pd.DataFrame) -> pd.DataFrame:
+    """SALib indices of the replicate-averaged output (replicates = runs per point)."""
+    from SALib.analyze import morris, sobol
+
+    prob = problem(exp.parameters)
+    per_point = runs.groupby("point")[exp.output].mean().sort_index()
+    y = per_point.to_numpy()
+    if exp.method == "sobol":
+        res = sobol.analyze(prob, y, calc_second_order=False, conf_level=0.95, seed=exp.seed)
+        frame = pd.DataFrame(
+            {
+                "parameter": prob["names"],
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        )
+    else:
+        params = [f"param.{n}" for n in prob["names"]]
+        x = runs.groupby("point")[params].first().sort_index().to_numpy()
+        res = morris.analyze(prob, x, y, conf_level=0.95, seed=exp.seed)
+        frame = pd.DataFrame(
+            {
+                "parameter": prob["names"],
+                "mu_star": res["mu_star"],
+                "mu_star_conf": res["mu_star_conf"],
+                "sigma": res["sigma"],
+            }
+        )
+    frame.insert(1, "output", exp.output)
+    frame["replicates_per_point"] = exp.runs
+    return frame
+
+
+def replication(exp, runs: pd.DataFrame) -> pd.DataFrame:
+    """Runs needed per output: R >= (z sigma / (epsilon mean))^2 from the pilot runs."""
+    z = stats.norm.ppf(0.5 + exp.confidence / 2)
+    rows = []
+    for name in exp.outcomes:
+        values = runs[name].to_numpy(dtype=float)
+        mean, sd = float(values.mean()), float(values.std(ddof=1))
+        needed = (
+            math.ceil((z * sd / (exp.relative_half_width * abs(mean))) ** 2)
+            if mean != 0
+            else float("nan")
+        )
+        rows.append(
+            {
+                "output": name,
+                "pilot_runs": len(values),
+                "mean": mean,
+                "sd": sd,
+                "relative_half_width": exp.relative_half_width,
+                "runs_needed": needed,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def analyse(exp, cells, runs: pd.DataFrame) -> dict[str, Any]:
+    """The analysis of the experiment's kind, as ``{"table": DataFrame}``."""
+    kind = {
+        "comparison": comparison,
+        "sweep": sweep,
+        "sensitivity": sensitivity,
+        "replication": replication,
+    }[exp.kind]
+    return {"table": kind(exp, runs), "kind": exp.kind, "scenarios": len(cells)}

@@ -1,0 +1,132 @@
+"""From an experiment to its cells: one scenario config per comparison arm or design point."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.stats import qmc
+
+from mutusim.config import ConfigError, ScenarioConfig, config_dir, load_config
+from mutusim.experiments.schema import Comparison, Range, Replication, Sensitivity, Sweep
+
+
+@dataclass
+class Cell:
+    """One scenario of an experiment: its partition name, its values and its config."""
+
+    index: int
+    scenario: str
+    values: dict[str, Any]
+    config: ScenarioConfig
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _current(config: ScenarioConfig, dotted: str) -> Any:
+    node: Any = config
+    for part in dotted.split("."):
+        node = node[int(part)] if isinstance(node, list) else getattr(node, part, None)
+        if node is None:
+            return None
+    return node
+
+
+def _load(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
+    try:
+        return load_config(base, overrides)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _typed(base_config: ScenarioConfig, values: dict[str, Any]) -> dict[str, Any]:
+    """Round values of integer parameters (designs draw floats)."""
+    out = {}
+    for key, value in values.items():
+        current = _current(base_config, key)
+        if isinstance(current, bool):
+            out[key] = bool(round(float(value)))
+        elif isinstance(current, int) and not isinstance(value, str):
+            out[key] = round(float(value))
+        elif isinstance(value, np.generic):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+def problem(parameters: dict[str, Range]) -> dict[str, Any]:
+    """The SALib problem of continuous parameters."""
+    return {
+        "num_vars": len(parameters),
+        "names": list(parameters),
+        "bounds": [[r.min, r.max] for r in parameters.values()],
+    }
+
+
+def design_points(exp: Sweep | Sensitivity) -> np.ndarray | list[dict[str, Any]]:
+    """Parameter values of each design point, as dicts."""
+    names = list(exp.parameters)
+    if isinstance(exp, Sensitivity):
+        from SALib.sample import morris, sobol
+
+        prob = problem(exp.parameters)
+        if exp.method == "sobol":
+            x = sobol.sample(prob, exp.samples, calc_second_order=False, seed=exp.seed)
+        else:
+            x = morris.sample(prob, exp.samples, seed=exp.seed)
+        return [dict(zip(names, row, strict=True)) for row in x]
+    if exp.design == "grid":
+        axes = [
+            r.values if r.values is not None else list(np.linspace(r.min, r.max, exp.levels))
+            for r in exp.parameters.values()
+        ]
+        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*axes)]
+    unit = qmc.LatinHypercube(d=len(names), seed=exp.seed).random(exp.points)
+    points = []
+    for row in unit:
+        point = {}
+        for u, (name, r) in zip(row, exp.parameters.items(), strict=True):
+            if r.values is not None:
+                point[name] = r.values[min(int(u * len(r.values)), len(r.values) - 1)]
+            else:
+                point[name] = r.min + u * (r.max - r.min)
+        points.append(point)
+    return points
+
+
+def resolve_base(base: str | dict[str, Any], source: str) -> str | dict[str, Any]:
+    """A base scenario path is relative to the experiment file, else to ``configs/``."""
+    if isinstance(base, dict):
+        return base
+    near = Path(source).parent / base
+    return str(near) if near.is_file() else str(config_dir() / base)
+
+
+def cells(exp: Comparison | Sweep | Sensitivity | Replication, source: str) -> list[Cell]:
+    """The experiment's scenarios, each validated (errors name the experiment file)."""
+    exp = exp.model_copy(update={"base": resolve_base(exp.base, source)})
+    base = _load(exp.base, exp.set, f"{source}: base")
+    if isinstance(exp, Comparison):
+        out = []
+        for i, arm in enumerate(exp.scenarios):
+            overrides = dict(exp.set)
+            overrides.update(arm.set)
+            if arm.policies:
+                overrides["policies"] = arm.policies
+            if arm.budget_eur is not None:
+                overrides["budget_eur"] = arm.budget_eur
+            config = _load(exp.base, overrides, f"{source}: scenario {arm.name!r}")
+            config = config.model_copy(update={"name": arm.name})
+            out.append(Cell(i, arm.name, {}, config))
+        return out
+    if isinstance(exp, Replication):
+        return [Cell(0, "base", {}, base)]
+    out = []
+    for i, values in enumerate(design_points(exp)):
+        typed = _typed(base, values)
+        config = _load(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
+        out.append(Cell(i, f"point{i:05d}", typed, config))
+    return out
