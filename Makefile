@@ -19,8 +19,8 @@ run: $(STAMP)
 
 ## test: lint, then the whole test suite
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks experiments
+	$(BIN)/ruff format --check src tests benchmarks experiments
 	$(BIN)/python -m pytest -q
 
 ## bench: agent-steps per second and peak memory of both engines (writes benchmarks/*.json)

@@ -197,12 +197,33 @@ def _run_on_cluster(address: str, todo: list[Chunk], all_cells: list[Cell], exp,
 
 
 def summary_text(result: dict[str, Any]) -> str:
-    """The analysis table as plain text for the terminal."""
+    """The analysis as plain text for the terminal (comparisons: the headline columns; the
+    full table is in summary.csv)."""
     frame: pd.DataFrame = result["table"]
+    if result["kind"] == "comparison":
+        frame = pd.DataFrame(
+            {
+                "scenario": frame["scenario"],
+                "adoption at end % [CI]": [
+                    f"{m * 100:5.1f} [{lo * 100:.1f}–{hi * 100:.1f}]"
+                    for m, lo, hi in frame[
+                        ["adoption_share", "adoption_share_lo", "adoption_share_hi"]
+                    ].to_numpy()
+                ],
+                "vs baseline, points [CI]": [
+                    f"{m * 100:+5.2f} [{lo * 100:+.2f}, {hi * 100:+.2f}]"
+                    for m, lo, hi in frame[
+                        ["adoption_diff", "adoption_diff_lo", "adoption_diff_hi"]
+                    ].to_numpy()
+                ],
+                "projects running": frame["active_projects"].round(1),
+                "public EUR": frame["cumulative_public_spend"].map("{:,.0f}".format),
+                "EUR per extra pooled EES": frame["eur_per_additional_pooled_ees"].map(
+                    lambda v: "–" if pd.isna(v) else f"{v:,.0f}"
+                ),
+            }
+        )
     with pd.option_context(
         "display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.4g}".format
     ):
         return frame.to_string(index=False)
-
-
-__all__ = ["load_experiment", "run_experiment", "summary_text"]
