@@ -1,5 +1,5 @@
 """Drive mutusim from EMA Workbench: uncertainties, levers (policies) and outcomes as named
-objects, replications by the Workbench's ReplicatorModel.
+objects, replications by the Workbench's ReplicatorModel (outcomes averaged over replications).
 
 Needs EMA Workbench (``pip install ema_workbench``, not a mutusim dependency).
 Usage: python experiments/ema_workbench_model.py [SCENARIOS] [POLICIES]
@@ -8,6 +8,8 @@ Usage: python experiments/ema_workbench_model.py [SCENARIOS] [POLICIES]
 from __future__ import annotations
 
 import sys
+
+import numpy as np
 
 import mutusim
 
@@ -18,7 +20,7 @@ def mutusim_model(
     pioneer_rate: float = 0.2,
     erosion: float = 0.01,
     budget: float = 0.0,
-    policy: str = "none",
+    incentive: str = "none",
     seed: int = 0,
 ) -> dict[str, float]:
     """One replication: a run of the numba engine with the given uncertainties and lever."""
@@ -28,8 +30,8 @@ def mutusim_model(
         "budget_eur": budget,
         "population.n_agents": 2000,
     }
-    if policy != "none":
-        overrides["policies"] = [policy]
+    if incentive != "none":
+        overrides["policies"] = [incentive]
     config = mutusim.load_config(BASE, overrides)
     out = mutusim.outcomes(config, runs=1, seed=seed)
     return {
@@ -42,9 +44,9 @@ def mutusim_model(
 def main() -> None:
     from ema_workbench import (
         CategoricalParameter,
-        Policy,
         RealParameter,
         ReplicatorModel,
+        Sample,
         ScalarOutcome,
         perform_experiments,
     )
@@ -56,18 +58,22 @@ def main() -> None:
         RealParameter("erosion", 0.0, 0.03),
     ]
     model.levers = [
-        CategoricalParameter("policy", ["none", "facilitator", "awareness"]),
+        CategoricalParameter("incentive", ["none", "facilitator", "awareness"]),
         RealParameter("budget", 0.0, 2_000_000.0),
     ]
-    model.outcomes = [ScalarOutcome("adoption"), ScalarOutcome("projects"), ScalarOutcome("spend")]
+    model.outcomes = [
+        ScalarOutcome("adoption", function=np.mean),
+        ScalarOutcome("projects", function=np.mean),
+        ScalarOutcome("spend", function=np.mean),
+    ]
     n_scenarios = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     policies = [
-        Policy(name, policy=name, budget=2_000_000.0)
+        Sample(name, incentive=name, budget=2_000_000.0)
         for name in ("none", "facilitator", "awareness")
     ]
     experiments, outcomes = perform_experiments(model, n_scenarios, policies)
     print(experiments.head())
-    print({k: v.mean(axis=1)[:5] for k, v in outcomes.items()})
+    print({name: values[:6] for name, values in outcomes.items()})
 
 
 if __name__ == "__main__":
