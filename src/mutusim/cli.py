@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="dask.distributed scheduler, e.g. tcp://127.0.0.1:8786 (default: local cores)",
     )
+    val = sub.add_parser("validate", help="pattern-oriented validation and docking tables")
+    val.add_argument("--out", default="docs/validation", help="folder of the tables")
+    val.add_argument("--runs", type=int, default=200, help="runs per arm (default 200)")
+    val.add_argument("--agents", type=int, default=6785, help="EES per run (default 6785)")
     params = sub.add_parser("params", help="list every model parameter")
     params.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
@@ -78,6 +82,17 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     )
     print(summary_text(result))
     print(f"results in {result['out']}/ (runs/, timeseries/, summary.csv, manifest.json)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the validation patterns and docking at full size; write CSV and Markdown tables."""
+    from mutusim.validation import write_validation
+
+    if args.runs < 2:
+        raise ConfigError(f"--runs: expected at least 2; found {args.runs}")
+    path = write_validation(args.out, runs=args.runs, n_agents=args.agents)
+    print(path.read_text(encoding="utf-8"))
     return 0
 
 
@@ -167,7 +182,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mutusim`` command."""
     args = _parser().parse_args(argv)
-    commands = {"run": cmd_run, "experiment": cmd_experiment, "params": cmd_params}
+    commands = {
+        "run": cmd_run,
+        "experiment": cmd_experiment,
+        "validate": cmd_validate,
+        "params": cmd_params,
+    }
     try:
         return commands[args.command](args)
     except ConfigError as exc:

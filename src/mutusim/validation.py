@@ -1,0 +1,357 @@
+"""Pattern-oriented validation (Grimm et al. 2005): the white paper's qualitative claims as
+paired many-run experiments on the numba engine, each with its effect size and a confidence
+interval, and closed-form docking on the numba engine. ``mutusim validate`` runs them all and
+writes the tables that docs/VALIDATION.md cites; the tests run them with fewer runs.
+
+Arms of a pattern share seed and run indices (common random numbers), so effects are paired
+differences. A pattern is *reproduced* when the interval of its effect excludes zero in the
+claimed direction; where it is not, the table says so (we do not tune the model to the claim).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+import mutusim
+from mutusim import docking
+from mutusim.results import git_commit
+
+BASE = "configs/baseline.yaml"
+
+
+@dataclass
+class PatternResult:
+    """One claim checked: its effect (arm B minus arm A, or as stated) with a 95 % CI."""
+
+    pattern: str
+    claim: str
+    section: str
+    metric: str
+    effect: float
+    ci_low: float
+    ci_high: float
+    expected_sign: int
+    runs: int
+
+    @property
+    def reproduced(self) -> bool:
+        """Whether the interval lies wholly on the claimed side of zero."""
+        if self.expected_sign > 0:
+            return self.ci_low > 0
+        return self.ci_high < 0
+
+
+def paired_ci(diff: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean of paired differences and its t-interval."""
+    diff = np.asarray(diff, dtype=float)
+    mean = float(diff.mean())
+    half = (
+        stats.t.ppf(0.5 + confidence / 2, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
+    )
+    return mean, mean - half, mean + half
+
+
+def _runs(
+    overrides: Sequence[str], runs: int, n_agents: int, seed: int, base: str = BASE
+) -> pd.DataFrame:
+    config = mutusim.load_config(base, [f"population.n_agents={n_agents}", *overrides])
+    result = mutusim.simulate(config, runs=runs, seed=seed, engine="numba")
+    final = result.timeseries[result.timeseries["step"] == config.horizon_months]
+    table = result.runs.set_index("run")
+    table["seeking_share"] = final.set_index("run")["seeking_share"]
+    table["success"] = 1.0 - table["projects_failed"] / table["projects_started"].clip(lower=1)
+    table["exits_per_adopter"] = table["members_exited"] / (
+        table["adoption_share"] * table["n_agents"]
+    ).clip(lower=1)
+    return table.sort_index()
+
+
+def _pattern(
+    name,
+    claim,
+    section,
+    metric,
+    a,
+    b,
+    runs,
+    sign,
+    transform: Callable[[pd.Series], pd.Series] | None = None,
+) -> PatternResult:
+    diff = (b[metric] - a[metric]).to_numpy()
+    mean, lo, hi = paired_ci(diff)
+    return PatternResult(name, claim, section, metric, mean, lo, hi, sign, runs)
+
+
+def patterns(runs: int = 60, n_agents: int = 2000, seed: int = 11) -> list[PatternResult]:
+    """Every pattern of issue 6 that the engine's outputs can test (see docs/VALIDATION.md)."""
+    base = _runs([], runs, n_agents, seed)
+    homogeneous = _runs(
+        ["population.size.sigma=0.5", "population.maturity.sd=0.3"], runs, n_agents, seed
+    )
+    rivals = _runs(["population.network.competitors_per_ees=6"], runs, n_agents, seed)
+    no_rivals = _runs(["population.network.competitors_per_ees=0"], runs, n_agents, seed)
+    no_governance = _runs(
+        [
+            "commitment.w_governance=0",
+            "commitment.w_collaboration=0",
+            "projects.governance_base=0.1",
+        ],
+        runs,
+        n_agents,
+        seed,
+    )
+    facilitated = _runs([], runs, n_agents, seed, "configs/scenarios/facilitator.yaml")
+    aware = _runs([], runs, n_agents, seed, "configs/scenarios/awareness.yaml")
+    few_leaders = _runs(["behaviour.pioneer_rate=0.1"], runs, n_agents, seed)
+    less_imitation = _runs(["behaviour.imitation=1.5"], runs, n_agents, seed)
+    individual = _runs([], runs, n_agents, seed, "configs/scenarios/individual_subsidy.yaml")
+    out = [
+        _pattern(
+            "heterogeneity_formation",
+            "more size and maturity heterogeneity, fewer formations succeed",
+            "§4.1, §4.2",
+            "success",
+            homogeneous,
+            base,
+            runs,
+            -1,
+        ),
+        _pattern(
+            "heterogeneity_adoption",
+            "more heterogeneity, less pooling",
+            "§4.1, §4.2",
+            "adoption_share",
+            homogeneous,
+            base,
+            runs,
+            -1,
+        ),
+        _pattern(
+            "heterogeneity_survival",
+            "more heterogeneity, shorter-lived projects",
+            "§4.1, §4.2",
+            "mean_running_months",
+            homogeneous,
+            base,
+            runs,
+            -1,
+        ),
+        _pattern(
+            "competition",
+            "more direct competition ties, less pooling",
+            "§4.3",
+            "adoption_share",
+            no_rivals,
+            rivals,
+            runs,
+            -1,
+        ),
+        _pattern(
+            "governance",
+            "without shared governance and collaboration, commitment erodes: more exits per member",
+            "§4.4, §4.6, §4.7",
+            "exits_per_adopter",
+            base,
+            no_governance,
+            runs,
+            +1,
+        ),
+        _pattern(
+            "facilitator_formation",
+            "funded facilitators: more formations succeed",
+            "§4.8",
+            "success",
+            base,
+            facilitated,
+            runs,
+            +1,
+        ),
+        _pattern(
+            "facilitator_survival",
+            "funded facilitators: projects last longer",
+            "§4.8",
+            "mean_running_months",
+            base,
+            facilitated,
+            runs,
+            +1,
+        ),
+        _pattern(
+            "awareness_demand",
+            "awareness raises demand (share seeking pooling)",
+            "§4.2, AXE 1",
+            "seeking_share",
+            base,
+            aware,
+            runs,
+            +1,
+        ),
+        _pattern(
+            "leaders_bottleneck",
+            "halving pioneers cuts pooling more than halving "
+            "imitation (leaders are the bottleneck)",
+            "§4.2; Ghorbani et al. 2020",
+            "adoption_share",
+            few_leaders,
+            less_imitation,
+            runs,
+            +1,
+        ),
+        _pattern(
+            "individual_vs_pooled",
+            "the same money on individual projects pools fewer "
+            "EES than a sector programme (facilitators)",
+            "§6.1",
+            "adoption_share",
+            individual,
+            facilitated,
+            runs,
+            +1,
+        ),
+    ]
+    return out
+
+
+def circle_timing(runs: int = 40, n_agents: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """Month by which each circle reached half its final size (mean over runs): later
+    circles fill later (§8.4)."""
+    config = mutusim.load_config(BASE, [f"population.n_agents={n_agents}"])
+    ts = mutusim.simulate(config, runs=runs, seed=seed, engine="numba").timeseries
+    rows = []
+    for ring in ("0", "1", "2", "3"):
+        column = f"members_ring_{ring}"
+        mean = ts.groupby("step")[column].mean()
+        if mean.iloc[-1] <= 0:
+            continue
+        half = int((mean >= mean.iloc[-1] / 2).idxmax())
+        rows.append(
+            {"ring": int(ring), "final_members": float(mean.iloc[-1]), "half_size_month": half}
+        )
+    return pd.DataFrame(rows)
+
+
+def small_ees_gain(runs: int = 2, n_agents: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """Maturity gain over ten years by size class, members versus others (Mesa model)."""
+    from mutusim.model import MutualisationModel
+
+    rows = []
+    config = mutusim.load_config(BASE, [f"population.n_agents={n_agents}"])
+    for run in range(runs):
+        model = MutualisationModel(config, seed=seed, run=run)
+        model.run()
+        start = model.population.maturity
+        for agent in model.ees:
+            rows.append(
+                {
+                    "size_class": int(model.size_class[agent.index]),
+                    "member": agent.project is not None and agent.project.running,
+                    "maturity_start": start[agent.index],
+                    "gain": agent.maturity - start[agent.index],
+                }
+            )
+    frame = pd.DataFrame(rows)
+    return (
+        frame.groupby(["size_class", "member"])
+        .agg(ees=("gain", "size"), maturity_start=("maturity_start", "mean"), gain=("gain", "mean"))
+        .reset_index()
+    )
+
+
+def bass_docking(
+    pairs: Sequence[tuple[float, float]] = ((0.03, 0.38), (0.01, 0.3), (0.05, 0.5)),
+    runs: int = 200,
+    n_agents: int = 1000,
+) -> pd.DataFrame:
+    """Bass docking for several (p, q) on the numba engine: mean adoption at 5 and 10 years
+    against the monthly mean field and the continuous closed form."""
+    rows = []
+    for p, q in pairs:
+        ts = mutusim.simulate(
+            docking.bass_config(p, q, n_agents, 10), runs=runs, seed=3, engine="numba"
+        ).timeseries
+        for year in (5, 10):
+            share = ts.loc[ts["step"] == 12 * year, "adoption_share"].to_numpy()
+            se = share.std(ddof=1) / math.sqrt(len(share))
+            rows.append(
+                {
+                    "p": p,
+                    "q": q,
+                    "year": year,
+                    "mean": share.mean(),
+                    "se": se,
+                    "monthly_mean_field": docking.bass_fraction_discrete(12 * year, p, q),
+                    "closed_form": docking.bass_fraction(year, p, q),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def pattern_table(results: list[PatternResult]) -> pd.DataFrame:
+    """Patterns as a table with the reproduced flag."""
+    return pd.DataFrame([{**asdict(r), "reproduced": r.reproduced} for r in results])
+
+
+def _markdown(frame: pd.DataFrame, digits: int = 4) -> str:
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_validation(
+    out: str | Path, runs: int = 200, n_agents: int = 6785, seed: int = 11
+) -> Path:
+    """Run every check at the given size; write CSV tables and RESULTS.md into ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = pattern_table(patterns(runs=runs, n_agents=n_agents, seed=seed))
+    circles = circle_timing(runs=runs, n_agents=n_agents, seed=seed)
+    gains = small_ees_gain(runs=2, n_agents=n_agents, seed=seed)
+    bass = bass_docking(runs=max(runs, 200))
+    for name, frame in (
+        ("patterns", table),
+        ("circles", circles),
+        ("small_ees_gain", gains),
+        ("bass_docking", bass),
+    ):
+        frame.to_csv(out / f"{name}.csv", index=False)
+    text = "\n\n".join(
+        [
+            "# Validation results (generated by `mutusim validate`; do not edit)",
+            f"{runs} paired runs per arm, {n_agents} EES, seed {seed}, numba engine; git "
+            f"{git_commit()}.",
+            "## Patterns (effect = arm B − arm A, 95 % CI of paired differences)",
+            _markdown(
+                table[
+                    [
+                        "pattern",
+                        "section",
+                        "metric",
+                        "effect",
+                        "ci_low",
+                        "ci_high",
+                        "expected_sign",
+                        "reproduced",
+                    ]
+                ]
+            ),
+            "## Circles: month at which each circle reached half its final size (§8.4)",
+            _markdown(circles),
+            "## Maturity gain over ten years by size class (0 micro, 1 small, 2 medium/large)",
+            _markdown(gains),
+            "## Bass docking on the numba engine",
+            _markdown(bass),
+        ]
+    )
+    path = out / "RESULTS.md"
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
