@@ -1,7 +1,8 @@
 """Pattern-oriented validation on the numba engine (fixed seeds, paired arms, effects with
-95 % intervals): the white paper's claims that the model reproduces. The claim it does not
-reproduce (heterogeneity shortening project lives, §4.1–4.2) is reported in docs/VALIDATION.md
-with its numbers, not asserted here."""
+95 % intervals): the white paper's claims that the model reproduces at test size. The weak one
+(heterogeneity shortening project lives, §4.1–4.2: about two months at full size, not
+detectable at this size) and the one it does not reproduce (awareness alone yields few
+projects) are reported in docs/VALIDATION.md, not asserted here."""
 
 from __future__ import annotations
 

@@ -154,7 +154,7 @@ def run_experiment(
         initial=sum(c.count for c in chunks) - sum(c.count for c in todo),
         unit="run",
         desc=exp.name,
-        disable=not progress,
+        disable=None if progress else True,  # None: only on a terminal
     )
 
     def save(chunk: Chunk, tables) -> None:
