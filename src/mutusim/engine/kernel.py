@@ -75,8 +75,8 @@ RunState = namedtuple(
     [
         "seed",
         "run",
-        "month",
-        "key",
+        "clock",
+        "keys",
         "par",
         "af",
         "ai",
@@ -91,10 +91,10 @@ RunState = namedtuple(
         "rivals",
     ],
 )
-"""One run's state as the phases see it: the draws' key parts and this month's step key,
-parameters, the state arrays
-(``mutusim.engine.state``), member lists, authority accounts, counters, policies with their
-eligibility, and the two networks in CSR form."""
+"""One run's state as the phases see it: the draws' key parts, the month (``clock[0]``) and
+its step key (``keys[0]``), parameters, the state arrays (``mutusim.engine.state``), member
+lists, authority accounts, counters, policies with their eligibility, and the two networks in
+CSR form."""
 N_CORE_OUT = 22
 N_KINDS = 7
 
@@ -243,7 +243,7 @@ def _release_facilitator(au, pi, n_pol, p):
 def _utility(s, i, p, joining, pay):
     """R16–R22 (mirrors MutualisationModel.utility)."""
     month, par, af, ai, pf, pi, au, cnt, pol, elig, rivals = (
-        s.month,
+        s.clock[0],
         s.par,
         s.af,
         s.ai,
@@ -290,7 +290,7 @@ def _utility(s, i, p, joining, pay):
 # ----------------------------------------------------------------------------- membership
 @njit(cache=True)
 def _enrol(s, ev, n_ev, trace, i, p, ring):
-    month, par, af, ai, pf, pi, members = (s.month, s.par, s.af, s.ai, s.pf, s.pi, s.members)
+    month, par, af, ai, pf, pi, members = (s.clock[0], s.par, s.af, s.ai, s.pf, s.pi, s.members)
     ai[i, AI.PROJECT] = p
     ai[i, AI.RING] = ring
     af[i, AF.COMMITMENT] = par[Par.C_INITIAL]
@@ -305,7 +305,7 @@ def _enrol(s, ev, n_ev, trace, i, p, ring):
 
 @njit(cache=True)
 def _leave(s, ev, n_ev, trace, i, code):
-    month, par, af, ai, pf, pi, members = (s.month, s.par, s.af, s.ai, s.pf, s.pi, s.members)
+    month, par, af, ai, pf, pi, members = (s.clock[0], s.par, s.af, s.ai, s.pf, s.pi, s.members)
     p = ai[i, AI.PROJECT]
     _remove_member(pf, pi, members, af, p, i)
     ai[i, AI.PROJECT] = -1
@@ -330,7 +330,7 @@ def _release_all(s, ev, n_ev, trace, p, code):
 @njit(cache=True)
 def apply_policies(s, ev, n_ev, trace):
     """Phase 1 (Authority.apply_policies)."""
-    month, par, af, ai, au, pol, elig = (s.month, s.par, s.af, s.ai, s.au, s.pol, s.elig)
+    month, par, af, ai, au, pol, elig = (s.clock[0], s.par, s.af, s.ai, s.au, s.pol, s.elig)
     pkind, pstart, pend, pparams, pbudget = pol
     n = af.shape[0]
     for k in range(len(pkind)):
@@ -345,7 +345,7 @@ def apply_policies(s, ev, n_ev, trace):
                 continue
             for i in range(n):
                 if elig[k, i] and ai[i, AI.CONVINCED] == 0:
-                    u = _draw(s.key, i, rng.P_AWARENESS + rng.SUB * k)
+                    u = _draw(s.keys[0], i, rng.P_AWARENESS + rng.SUB * k)
                     if rp.monthly_event(u, a, DT):
                         ai[i, AI.CONVINCED] = 1
                         _log(ev, n_ev, trace, i, month, EV_CONVINCED, -1, 0.0)
@@ -353,7 +353,7 @@ def apply_policies(s, ev, n_ev, trace):
             for i in range(n):
                 if not elig[k, i]:
                     continue
-                u = _draw(s.key, i, rng.P_TRAINING + rng.SUB * k)
+                u = _draw(s.keys[0], i, rng.P_TRAINING + rng.SUB * k)
                 if rp.monthly_event(u, a, DT) and _pay(au, pkind, pbudget, par, k, c):
                     af[i, AF.MATURITY] = rp.trained_maturity(af[i, AF.MATURITY], b)
                     af[i, AF.POLICY_SUPPORT] += c
@@ -365,7 +365,7 @@ def apply_policies(s, ev, n_ev, trace):
             for i in range(n):
                 if not elig[k, i] or ai[i, AI.PROJECT] >= 0 or ai[i, AI.N_NEEDED] == 0:
                     continue
-                u = _draw(s.key, i, rng.P_INDIVIDUAL_GRANT + rng.SUB * k)
+                u = _draw(s.keys[0], i, rng.P_INDIVIDUAL_GRANT + rng.SUB * k)
                 if rp.monthly_event(u, a, DT) and _pay(au, pkind, pbudget, par, k, c):
                     af[i, AF.SUPPORT] = rp.supported_capacity(af[i, AF.SUPPORT], b)
                     af[i, AF.POLICY_SUPPORT] += c
@@ -397,7 +397,7 @@ def assess_demand(s):
 
 @njit(cache=True)
 def _recruitable(s, j):
-    month = s.month
+    month = s.clock[0]
     par = s.par
     ai = s.ai
     if not _free(ai, j, month):
@@ -448,7 +448,7 @@ def _recruit_core(s, pioneer):
         if n_core >= room:
             break
         j = cand[o]
-        if ri.accepts_partnership(_draw(s.key, j, rng.P_RECRUIT), -neg_score[o]):
+        if ri.accepts_partnership(_draw(s.keys[0], j, rng.P_RECRUIT), -neg_score[o]):
             core[n_core] = j
             n_core += 1
     return core[:n_core]
@@ -456,7 +456,7 @@ def _recruit_core(s, pioneer):
 
 @njit(cache=True)
 def _assign_facilitator(s, p):
-    month, par, pi, au, elig = (s.month, s.par, s.pi, s.au, s.elig)
+    month, par, pi, au, elig = (s.clock[0], s.par, s.pi, s.au, s.elig)
     pkind, pstart, pend, pparams, pbudget = s.pol
     if par[Par.MECH_FORMATION] == 0.0:
         return
@@ -478,7 +478,7 @@ def _assign_facilitator(s, p):
 
 @njit(cache=True)
 def _reward_pioneer(s, ev, n_ev, trace, p):
-    month, par, af, pi, au, pol, elig = (s.month, s.par, s.af, s.pi, s.au, s.pol, s.elig)
+    month, par, af, pi, au, pol, elig = (s.clock[0], s.par, s.af, s.pi, s.au, s.pol, s.elig)
     pkind, pstart, pend, pparams, pbudget = pol
     leader = pi[p, PI.LEADER]
     for k in range(len(pkind)):
@@ -492,7 +492,7 @@ def _reward_pioneer(s, ev, n_ev, trace, p):
 
 @njit(cache=True)
 def _start_running(s, ev, n_ev, trace, p):
-    month, pi, au, pol = (s.month, s.pi, s.au, s.pol)
+    month, pi, au, pol = (s.clock[0], s.pi, s.au, s.pol)
     pi[p, PI.STATUS] = STATUS_RUNNING
     pi[p, PI.PHASE] = rf.PHASE_RUNNING
     pi[p, PI.RUNNING_SINCE] = month
@@ -503,7 +503,7 @@ def _start_running(s, ev, n_ev, trace, p):
 @njit(cache=True)
 def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
     month, par, af, ai, pf, pi, members, cnt = (
-        s.month,
+        s.clock[0],
         s.par,
         s.af,
         s.ai,
@@ -514,7 +514,7 @@ def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
     )
     p = n_proj[0]
     n_proj[0] += 1
-    pi[p, PI.MODE] = rng.categorical(_draw(s.key, p, rng.P_PROJECT_MODE), mode_cum)
+    pi[p, PI.MODE] = rng.categorical(_draw(s.keys[0], p, rng.P_PROJECT_MODE), mode_cum)
     pi[p, PI.LEADER] = pioneer
     pi[p, PI.CREATED] = month
     pi[p, PI.STATUS] = STATUS_FORMING
@@ -543,7 +543,7 @@ def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
         _mean_posture(pf, pi, p),
         pi[p, PI.FACILITATED] == 1,
         par[Par.GOV_FAC_BONUS],
-        _draw(s.key, p, rng.P_PROJECT_GOVERNANCE),
+        _draw(s.keys[0], p, rng.P_PROJECT_GOVERNANCE),
         par[Par.GOV_NOISE],
     )
     cnt[C.NEW] += 1.0
@@ -555,7 +555,7 @@ def _found_project(s, ev, n_ev, trace, n_proj, pioneer, core, mode_cum):
 def initiate_projects(s, ev, n_ev, trace, n_proj, mode_cum):
     """Phase 3 (MutualisationModel.initiate_projects)."""
     month, par, af, ai, au, cnt, pol, elig = (
-        s.month,
+        s.clock[0],
         s.par,
         s.af,
         s.ai,
@@ -577,12 +577,12 @@ def initiate_projects(s, ev, n_ev, trace, n_proj, mode_cum):
                 if elig[k, i] and _affordable(au, pbudget, par, k, pparams[k, 0]):
                     boost += pparams[k, 1]
         p = ri.initiation_probability(af[i, AF.LEADERSHIP], par[Par.PIONEER_RATE], boost, DT)
-        if _draw(s.key, i, rng.P_INITIATE) < p:
+        if _draw(s.keys[0], i, rng.P_INITIATE) < p:
             pioneers[n_pioneers] = i
             n_pioneers += 1
     priority = np.empty(n_pioneers)
     for k in range(n_pioneers):
-        priority[k] = _draw(s.key, pioneers[k], rng.P_PRIORITY)
+        priority[k] = _draw(s.keys[0], pioneers[k], rng.P_PRIORITY)
     order = np.argsort(priority, kind="mergesort")
     for o in order:
         i = pioneers[o]
@@ -624,7 +624,7 @@ def _rival_share(s, p):
 @njit(cache=True)
 def advance_formation(s, ev, n_ev, trace, n_proj):
     """Phase 4 (MutualisationModel.advance_formation)."""
-    month, par, pf, pi, au, cnt, pol = (s.month, s.par, s.pf, s.pi, s.au, s.cnt, s.pol)
+    month, par, pf, pi, au, cnt, pol = (s.clock[0], s.par, s.pf, s.pi, s.au, s.cnt, s.pol)
     pkind, pstart, pend, pparams, pbudget = pol
     n_pol = len(pkind)
     for p in range(n_proj[0]):
@@ -655,7 +655,7 @@ def advance_formation(s, ev, n_ev, trace, n_proj):
         advance = rf.phase_advance_probability(
             par[Par.PHASE_MONTHS], facilitated, par[Par.FAC_SPEEDUP]
         )
-        outcome = rf.phase_transition(_draw(s.key, p, rng.P_PHASE), failure, advance)
+        outcome = rf.phase_transition(_draw(s.keys[0], p, rng.P_PHASE), failure, advance)
         if outcome == rf.ADVANCE:
             if pi[p, PI.PHASE] == rf.PHASE_SHARED_BASE and pi[p, PI.SCOPE] == 0:
                 outcome = rf.FAIL
@@ -676,7 +676,7 @@ def advance_formation(s, ev, n_ev, trace, n_proj):
 @njit(cache=True)
 def grow_circles(s, ev, n_ev, trace, n_proj):
     """Phase 5 (MutualisationModel.grow_circles)."""
-    month, par, af, ai, pi, cnt, ties = (s.month, s.par, s.af, s.ai, s.pi, s.cnt, s.ties)
+    month, par, af, ai, pi, cnt, ties = (s.clock[0], s.par, s.af, s.ai, s.pi, s.cnt, s.ties)
     tie_ptr, tie_idx = ties
     well_mixed = par[Par.WELL_MIXED] != 0.0
     cap = int(par[Par.MAX_MEMBERS])
@@ -747,14 +747,14 @@ def grow_circles(s, ev, n_ev, trace, n_proj):
             af[i, AF.THRESHOLD],
             DT,
         )
-        if prob > 0.0 and _draw(s.key, i, rng.P_JOIN) < prob:
+        if prob > 0.0 and _draw(s.keys[0], i, rng.P_JOIN) < prob:
             agent[n_dec] = i
             chosen[n_dec] = p
             inner_ring[n_dec] = ring_in
             n_dec += 1
     priority = np.empty(n_dec)
     for k in range(n_dec):
-        priority[k] = _draw(s.key, agent[k], rng.P_PRIORITY)
+        priority[k] = _draw(s.keys[0], agent[k], rng.P_PRIORITY)
     order = np.argsort(priority, kind="mergesort")
     for o in order:
         p = chosen[o]
@@ -768,7 +768,7 @@ def grow_circles(s, ev, n_ev, trace, n_proj):
 @njit(cache=True)
 def reassess_commitment(s, ev, n_ev, trace, n_proj):
     """Phase 6 (MutualisationModel.reassess_commitment)."""
-    month, par, af, ai, pf, pi, cnt = (s.month, s.par, s.af, s.ai, s.pf, s.pi, s.cnt)
+    month, par, af, ai, pf, pi, cnt = (s.clock[0], s.par, s.af, s.ai, s.pf, s.pi, s.cnt)
     n_p = n_proj[0]
     collab = np.zeros(n_p)
     utility_sum = np.zeros(n_p)
@@ -797,7 +797,7 @@ def reassess_commitment(s, ev, n_ev, trace, n_proj):
                 par[Par.W_FACILITATION],
             )
             kind = rc.shock_kind(
-                _draw(s.key, i, rng.P_SHOCK),
+                _draw(s.keys[0], i, rng.P_SHOCK),
                 par[Par.P_MANAGEMENT],
                 par[Par.P_REORIENTATION],
                 par[Par.P_POLITICAL],
@@ -1049,23 +1049,11 @@ def run_one(
     mode_cum = np.cumsum(np.array([par[Par.MODE_BASE + MODE_STRIDE * m] for m in range(3)]))
     ties = (tie_ptr, tie_idx)
     rivals = (riv_ptr, riv_idx)
+    clock = np.zeros(1, np.int64)  # the month, shared by every phase
+    keys = np.zeros(1, np.uint64)  # the month's rng.step_key
+    keys[0] = rng.step_key(seed, run, 0)
     s = RunState(
-        seed,
-        run,
-        0,
-        rng.step_key(seed, run, 0),
-        par,
-        af,
-        ai,
-        pf,
-        pi,
-        members,
-        au,
-        cnt,
-        pol,
-        elig,
-        ties,
-        rivals,
+        seed, run, clock, keys, par, af, ai, pf, pi, members, au, cnt, pol, elig, ties, rivals
     )
     first = 0
     for k in range(len(ip_members)):  # MutualisationModel._create_initial_projects
@@ -1089,24 +1077,8 @@ def run_one(
     collect(s, n_proj, tot, out[0], n_sectors, class_count, province_count, sector_count)
     horizon = int(par[Par.HORIZON])
     for month in range(horizon):
-        s = RunState(
-            seed,
-            run,
-            month,
-            rng.step_key(seed, run, month),
-            par,
-            af,
-            ai,
-            pf,
-            pi,
-            members,
-            au,
-            cnt,
-            pol,
-            elig,
-            ties,
-            rivals,
-        )
+        clock[0] = month
+        keys[0] = rng.step_key(seed, run, month)
         cnt[:] = 0.0
         au[AU.SPENT_MONTH] = 0.0
         au[AU.KIND_BASE : AU.KIND_BASE + N_KINDS] = 0.0
