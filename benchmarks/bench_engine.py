@@ -13,21 +13,13 @@ Usage: python benchmarks/bench_engine.py [--runs 200] [--big 1000] [--scenario F
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import resource
 import time
 from pathlib import Path
 
 import numba
+from common import finish, peak_rss_mib
 
 import mutusim
-from mutusim.results import git_commit, package_versions
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (MiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def main() -> None:
@@ -79,13 +71,6 @@ def main() -> None:
         "big_agent_steps_per_second": n * months * args.big / big_s,
         "peak_rss_mib_after_runs": rss_after_runs,
         "peak_rss_mib_after_big": rss_after_big,
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor(),
-            "python": platform.python_version(),
-        },
-        "versions": package_versions(),
-        "git_commit": git_commit(),
     }
     rows = [
         ("scenario", f"{config.name}: {n} EES x {months} months"),
@@ -100,11 +85,7 @@ def main() -> None:
         ("peak memory (RSS, whole process)", f"{rss_after_big:.0f} MiB"),
         ("numba threads", str(numba.get_num_threads())),
     ]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
-    Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"written to {args.out}")
+    finish(report, rows, args.out)
 
 
 if __name__ == "__main__":

@@ -10,20 +10,13 @@ Usage: python benchmarks/bench_mesa.py [--months 120] [--seed 0] [--out FILE]
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import resource
 import time
 from pathlib import Path
 
+from common import finish, peak_rss_mib
+
 import mutusim
 from mutusim.model import MutualisationModel
-from mutusim.results import git_commit, package_versions
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (MiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def main() -> None:
@@ -59,13 +52,6 @@ def main() -> None:
         "peak_rss_mib": peak_rss_mib(),
         "peak_rss_before_run_mib": rss_before,
         "final_adoption_share": model.outputs["adoption_share"],
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor(),
-            "python": platform.python_version(),
-        },
-        "versions": package_versions(),
-        "git_commit": git_commit(),
     }
     rows = [
         ("engine", "mesa (1 run)"),
@@ -75,11 +61,7 @@ def main() -> None:
         ("agent-steps per second", f"{result['agent_steps_per_second']:,.0f}"),
         ("peak memory (RSS)", f"{result['peak_rss_mib']:.0f} MiB"),
     ]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
-    Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print(f"written to {args.out}")
+    finish(result, rows, args.out)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,21 @@ import pandas as pd
 
 from mutusim.config import ScenarioConfig, canonical_json, config_hash
 
+PROJECT_COLUMNS = (
+    "status",
+    "mode",
+    "leader",
+    "created_at",
+    "running_since",
+    "ended_at",
+    "members_end",
+    "max_members",
+    "facilitated",
+    "governance",
+    "anchored",
+)
+"""Fields of a project in ``SimulationResult.projects`` (after ``run`` and ``project``)."""
+
 PACKAGES = ("mutusim", "mesa", "numba", "numpy", "pandas", "pyarrow", "pydantic", "networkx")
 
 

@@ -16,24 +16,10 @@ import pandas as pd
 from mutusim import rng
 from mutusim.catalogue import MODES, STATUS_NAMES, STATUS_RUNNING
 from mutusim.config import ScenarioConfig, load_config
-from mutusim.results import SimulationResult
+from mutusim.results import PROJECT_COLUMNS, SimulationResult
 
 ENGINES = ("mesa", "numba")
-PROJECT_TABLE = (
-    "run",
-    "project",
-    "status",
-    "mode",
-    "leader",
-    "created_at",
-    "running_since",
-    "ended_at",
-    "members_end",
-    "max_members",
-    "facilitated",
-    "governance",
-    "anchored",
-)
+PROJECT_TABLE = ("run", "project", *PROJECT_COLUMNS)
 
 
 def default_engine(runs: int) -> str:

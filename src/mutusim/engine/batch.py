@@ -19,20 +19,8 @@ from mutusim.engine.state import EVENTS
 from mutusim.model.outputs import output_names
 from mutusim.policies import CompiledPolicies, compile_policies
 from mutusim.population.generator import population_parameters
+from mutusim.results import PROJECT_COLUMNS
 
-PROJECT_COLUMNS = (
-    "status",
-    "mode",
-    "leader",
-    "created_at",
-    "running_since",
-    "ended_at",
-    "members_end",
-    "max_members",
-    "facilitated",
-    "governance",
-    "anchored",
-)
 MAX_EVENTS = 100_000
 
 
