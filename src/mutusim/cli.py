@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--runs", type=int, default=1, help="number of runs (default 1)")
     run.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0)")
     run.add_argument("--out", help="output folder (default results/<scenario name>)")
+    run.add_argument("--lang", choices=["fr", "en"], default="fr", help="chart language")
     run.add_argument(
         "--engine",
         choices=["mesa", "numba"],
@@ -61,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--out", default="docs/validation", help="folder of the tables")
     val.add_argument("--runs", type=int, default=200, help="runs per arm (default 200)")
     val.add_argument("--agents", type=int, default=6785, help="EES per run (default 6785)")
+    rep = sub.add_parser("report", help="write the scenario report: one self-contained HTML file")
+    rep.add_argument(
+        "results_dir", help="a folder written by `mutusim run` or `mutusim experiment`"
+    )
+    rep.add_argument("--lang", choices=["fr", "en"], default="fr", help="language (default fr)")
+    rep.add_argument("--out", help="HTML file (default RESULTS_DIR/report-<lang>.html)")
+    dash = sub.add_parser("dashboard", help="serve the interactive dashboard (offline, FR/EN)")
+    dash.add_argument("--port", type=int, default=8765, help="port on localhost (default 8765)")
+    dash.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     params = sub.add_parser("params", help="list every model parameter")
     params.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
@@ -93,6 +103,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError(f"--runs: expected at least 2; found {args.runs}")
     path = write_validation(args.out, runs=args.runs, n_agents=args.agents)
     print(path.read_text(encoding="utf-8"))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the scenario report of a results folder."""
+    from mutusim.report import report_command
+
+    return report_command(args.results_dir, lang=args.lang, out=args.out)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the dashboard until interrupted."""
+    from mutusim.dashboard import serve
+
+    try:
+        serve(port=args.port, host=args.host)
+    except RuntimeError as exc:
+        raise ConfigError(str(exc)) from None
     return 0
 
 
@@ -164,7 +192,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             config, runs=args.runs, seed=args.seed, engine=args.engine, progress=bar.update
         )
     result.write(out)
-    fig = adoption_chart(result.timeseries, title=f"{config.name}: adoption of pooled projects")
+    fig = adoption_chart(result.timeseries, title=config.name, lang=args.lang)
     fig.savefig(out / "adoption.png")
     print(_summary(result))
     t = result.timings
@@ -186,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         "run": cmd_run,
         "experiment": cmd_experiment,
         "validate": cmd_validate,
+        "report": cmd_report,
+        "dashboard": cmd_dashboard,
         "params": cmd_params,
     }
     try:

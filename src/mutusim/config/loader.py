@@ -116,6 +116,7 @@ def _resolve_references(raw: dict[str, Any], base: Path, origins: dict[str, str]
 
 
 def _set_dotted(raw: dict[str, Any], key: str, value: Any) -> None:
+    value = copy.deepcopy(value)  # resolving references must not change the caller's value
     parts = key.split(".")
     node: Any = raw
     for i, part in enumerate(parts):

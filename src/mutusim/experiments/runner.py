@@ -77,7 +77,8 @@ def plan(n_cells: int, runs: int, chunk_runs: int) -> list[Chunk]:
 
 def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     """SHA-256 of the experiment and of every resolved scenario it runs."""
-    digest = hashlib.sha256(exp.model_dump_json().encode())
+    definition = json.dumps(exp.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(definition.encode())
     for cell in all_cells:
         digest.update(canonical_json(cell.config).encode())
     return digest.hexdigest()
@@ -123,6 +124,7 @@ def run_experiment(
     out = Path(out) if out else Path("results") / exp.name
     sha = experiment_hash(exp, all_cells)
     held = store.claim(out, sha, exp.name)
+    store.remove_stale_temporaries(out)  # left by a killed run
     chunks = plan(len(all_cells), exp.runs, exp.chunk_runs)
     done = {
         c.key

@@ -76,6 +76,14 @@ def claim(out: Path, experiment_sha: str, name: str) -> dict[str, Any] | None:
     return held
 
 
+def remove_stale_temporaries(out: Path) -> None:
+    """Delete temporary files a killed run left behind (never read: their names start
+    with a dot, which Parquet readers skip)."""
+    if out.exists():
+        for tmp in out.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
 def read_table(out: Path, table: str) -> pd.DataFrame:
     """All parts of ``table``, with the partition columns ``experiment`` and ``scenario``."""
     frame = pd.read_parquet(out / table)

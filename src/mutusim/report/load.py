@@ -1,0 +1,169 @@
+"""Reading a results folder for the report: what ``mutusim run`` or ``mutusim experiment``
+wrote, the scenario configs that produced it (rebuilt and checked against the manifest's
+hashes), and, for experiments, a re-simulated sample of runs with every output and project.
+
+Experiments store a reduced timeseries and no project table. The report re-simulates the
+first runs of each scenario with the same seed and run indices (results do not depend on how
+runs are grouped, so these are the very same runs) and checks that their final adoption equals
+the stored one before drawing survival, circles and who benefits from them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import TypeAdapter
+
+from mutusim.config import ConfigError, ScenarioConfig, config_hash
+
+SAMPLE_RUNS = 40
+"""Runs per scenario re-simulated for the figures experiments do not store."""
+
+
+@dataclass
+class Results:
+    """A results folder, ready for the report."""
+
+    folder: Path
+    kind: str
+    """``run`` (``mutusim run``) or the experiment kind (comparison, sweep, ...)."""
+    manifest: dict[str, Any]
+    scenarios: list[str]
+    baseline: str | None
+    horizon_months: int
+    seed: int
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame | None = None
+    configs: dict[str, ScenarioConfig] = field(default_factory=dict)
+    """Configs of the scenarios, only where they hash to the manifest's value."""
+    experiment: Any = None
+    detail: pd.DataFrame | None = None
+    """Full timeseries (circles, size classes, sectors, provinces) of ``detail_runs`` runs."""
+    projects: pd.DataFrame | None = None
+    detail_runs: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Catalogue keys of what could not be shown, and why."""
+
+    @property
+    def runs_per_scenario(self) -> int:
+        """Runs of each scenario (or design point)."""
+        return int(self.runs.groupby("scenario").size().max())
+
+
+def load_results(folder: str | Path, sample_runs: int = SAMPLE_RUNS) -> Results:
+    """Read ``folder`` (a ``mutusim run`` or ``mutusim experiment`` output). Raises
+    ``ConfigError`` when it holds neither, or an experiment that is not complete."""
+    folder = Path(folder)
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise ConfigError(f"{folder}: no manifest.json; expected a results folder")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if "experiment_sha256" in manifest:
+        return _load_experiment(folder, manifest, sample_runs)
+    if "mutusim_manifest" in manifest:
+        return _load_run(folder, manifest)
+    raise ConfigError(f"{path}: not a mutusim manifest")
+
+
+def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
+    name = manifest["scenario"]
+    tables = {}
+    for table in ("timeseries", "runs", "projects"):
+        file = folder / f"{table}.parquet"
+        if not file.is_file():
+            raise ConfigError(f"{folder}: {file.name} is missing")
+        tables[table] = pd.read_parquet(file).assign(scenario=name)
+    config = ScenarioConfig.model_validate(manifest["config"])
+    configs = {name: config} if config_hash(config) == manifest.get("config_sha256") else {}
+    return Results(
+        folder=folder,
+        kind="run",
+        manifest=manifest,
+        scenarios=[name],
+        baseline=None,
+        horizon_months=config.horizon_months,
+        seed=int(manifest["seed"]),
+        runs=tables["runs"],
+        timeseries=tables["timeseries"],
+        configs=configs,
+        detail=tables["timeseries"],
+        projects=tables["projects"],
+        detail_runs=len(tables["runs"]),
+        notes=[] if configs else ["report.note_config_changed"],
+    )
+
+
+def _load_experiment(folder: Path, manifest: dict[str, Any], sample_runs: int) -> Results:
+    from mutusim.experiments import store
+    from mutusim.experiments.design import cells
+    from mutusim.experiments.schema import Experiment
+
+    if manifest.get("status") != "complete":
+        raise ConfigError(
+            f"{folder}: the experiment is not complete; run the same `mutusim experiment` "
+            "command again to finish it, then make the report"
+        )
+    exp = TypeAdapter(Experiment).validate_python(manifest["experiment_definition"])
+    runs = store.read_table(folder, "runs")
+    if exp.kind in ("sweep", "sensitivity"):
+        # the manifest sorts keys; the design follows the file's order, kept by the runs' columns
+        order = [c.removeprefix("param.") for c in runs.columns if c.startswith("param.")]
+        if sorted(order) == sorted(exp.parameters):
+            exp = exp.model_copy(update={"parameters": {k: exp.parameters[k] for k in order}})
+    timeseries = store.read_table(folder, "timeseries")
+    summary = pd.read_csv(folder / "summary.csv")
+    stored = manifest.get("scenarios", {})
+    try:
+        all_cells = cells(exp, str(folder / "manifest.json"))
+    except ConfigError:
+        all_cells = []
+    configs = {
+        c.scenario: c.config
+        for c in all_cells
+        if config_hash(c.config) == stored.get(c.scenario, {}).get("config_sha256")
+    }
+    order = [c.scenario for c in all_cells] or sorted(stored)
+    results = Results(
+        folder=folder,
+        kind=exp.kind,
+        manifest=manifest,
+        scenarios=order,
+        baseline=order[0] if exp.kind == "comparison" else None,
+        horizon_months=int(timeseries["step"].max()),
+        seed=exp.seed,
+        runs=runs,
+        timeseries=timeseries,
+        summary=summary,
+        configs=configs,
+        experiment=exp,
+    )
+    if len(configs) < len(order):
+        results.notes.append("report.note_config_changed")
+    elif exp.kind == "comparison":
+        _resimulate(results, min(sample_runs, exp.runs))
+    return results
+
+
+def _resimulate(results: Results, k: int) -> None:
+    """Re-run runs 0..k-1 of every scenario; keep them only if they match the stored runs."""
+    from mutusim.simulate import simulate
+
+    details, projects = [], []
+    for name in results.scenarios:
+        redo = simulate(results.configs[name], runs=k, seed=results.seed, engine="numba")
+        stored = results.runs[results.runs["scenario"] == name].set_index("run")["adoption_share"]
+        again = redo.runs.set_index("run")["adoption_share"]
+        if not np.allclose(again.to_numpy(), stored.loc[again.index].to_numpy(), atol=1e-12):
+            results.notes.append("report.note_model_changed")
+            return
+        details.append(redo.timeseries.assign(scenario=name))
+        projects.append(redo.projects.assign(scenario=name))
+    results.detail = pd.concat(details, ignore_index=True)
+    results.projects = pd.concat(projects, ignore_index=True)
+    results.detail_runs = k

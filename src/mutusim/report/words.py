@@ -1,0 +1,346 @@
+"""Plain words for decision makers: policies and scenarios described from their resolved
+configs, and key figures with their uncertainty ("in 9 runs out of 10, between … and …",
+from the 5 % and 95 % quantiles of the runs). Every sentence comes from the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mutusim.config import ScenarioConfig
+from mutusim.i18n import t
+from mutusim.plotting.style import (
+    category_label,
+    count,
+    money,
+    number,
+    outcome_label,
+    parameter_label,
+    percent,
+    points,
+    scenario_label,
+)
+
+
+def quantiles(values: pd.Series | np.ndarray) -> tuple[float, float, float]:
+    """5 %, 50 % and 95 % quantiles of the runs."""
+    q = np.quantile(np.asarray(values, dtype=float), [0.05, 0.5, 0.95])
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def nine_in_ten(lo: str, hi: str, lang: str) -> str:
+    """The phrase "in 9 runs out of 10, between LO and HI" in ``lang``."""
+    return t("report.nine_in_ten", lang, lo=lo, hi=hi)
+
+
+def years_text(months: int, lang: str) -> str:
+    """A horizon in words: "10 years", or "30 months" when not whole years."""
+    if months % 12 == 0:
+        return t("report.n_years", lang, n=number(months / 12, lang))
+    return t("report.n_months", lang, n=months)
+
+
+# ----------------------------------------------------------------------------- policies
+def _policy_main(p: Any, lang: str) -> str:
+    kind = p.type
+    if kind == "pooled_subsidy":
+        values = {"rate": percent(p.rate, lang, 0), "cap": money(p.cap_eur_per_member_month, lang)}
+    elif kind == "facilitator":
+        values = {
+            "facilitators": count(p.facilitators, "facilitators", lang),
+            "k": p.projects_per_facilitator,
+            "cost": money(p.cost_eur_per_project_month, lang),
+        }
+    elif kind == "pioneer_reward":
+        values = {
+            "reward": money(p.reward_eur, lang),
+            "boost": percent(p.initiation_boost, lang, 0),
+        }
+    elif kind == "awareness":
+        values = {
+            "rate": percent(p.conversion_rate, lang, 0),
+            "cost": money(p.cost_eur_per_month, lang),
+        }
+    elif kind == "training":
+        values = {
+            "rate": percent(p.participation_rate, lang, 0),
+            "gain": percent(p.maturity_gain, lang, 0),
+            "cost": money(p.cost_eur_per_trainee, lang),
+        }
+    elif kind == "standardisation":
+        values = {"rate": percent(p.rate, lang, 1), "cost": money(p.cost_eur_per_month, lang)}
+    else:
+        values = {
+            "grant": money(p.grant_eur, lang),
+            "rate": percent(p.uptake_rate, lang, 0),
+            "boost": percent(p.capacity_boost, lang, 0),
+        }
+    return t(f"report.policy.{kind}", lang, **values)
+
+
+def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
+    """One sentence: what the policy does, with its intensity, window, own budget and
+    eligibility (e.g. "Subvention de 50 % des coûts mutualisés …, budget propre 2 M€")."""
+    parts = [_policy_main(policy, lang)]
+    if policy.start_month > 0 or policy.end_month < horizon_months:
+        parts.append(
+            t("report.policy_window", lang, start=policy.start_month, end=policy.end_month)
+        )
+    if policy.budget_eur is not None:
+        parts.append(t("report.policy_budget", lang, budget=money(policy.budget_eur, lang)))
+    rule = policy.eligibility
+    if rule.size_max is not None:
+        parts.append(t("report.eligible_size_max", lang, n=number(rule.size_max, lang)))
+    if rule.size_min > 0:
+        parts.append(t("report.eligible_size_min", lang, n=number(rule.size_min, lang)))
+    if rule.sectors:
+        names = ", ".join(category_label("sector", s, lang) for s in rule.sectors)
+        parts.append(t("report.eligible_sectors", lang, names=names))
+    if rule.provinces:
+        names = ", ".join(category_label("province", s, lang) for s in rule.provinces)
+        parts.append(t("report.eligible_provinces", lang, names=names))
+    if rule.legal_forms:
+        names = ", ".join(category_label("legal_form", s, lang) for s in rule.legal_forms)
+        parts.append(t("report.eligible_legal_forms", lang, names=names))
+    return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
+
+
+def describe_scenario(config: ScenarioConfig, lang: str) -> tuple[str, list[str]]:
+    """The scenario's budget line and one sentence per policy."""
+    if not config.policies:
+        return t("report.no_policy", lang), []
+    head = t(
+        "report.scenario_budget",
+        lang,
+        budget=money(config.budget_eur, lang),
+        years=years_text(config.horizon_months, lang),
+    )
+    return head, [describe_policy(p, lang, config.horizon_months) for p in config.policies]
+
+
+def describe_overrides(overrides: dict[str, Any], lang: str) -> list[str]:
+    """``key = value`` lines of what an experiment changed in its base scenario."""
+    return [
+        t("report.override", lang, name=parameter_label(k, lang), value=plain(v, lang))
+        for k, v in overrides.items()
+    ]
+
+
+def plain(value: Any, lang: str) -> str:
+    """A parameter value as written in the language: ``0,015``, ``6``, ``federation``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return str(value)
+    if float(value).is_integer():
+        return number(float(value), lang, 0)
+    return number(float(value), lang, 4).rstrip("0")
+
+
+# ----------------------------------------------------------------------------- key figures
+def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
+    """Per scenario of a comparison: its numbers and its sentences (baseline first)."""
+    summary = results.summary.set_index("scenario")
+    runs = results.runs
+    base = runs[runs["scenario"] == results.baseline].set_index("run")["adoption_share"]
+    years = years_text(results.horizon_months, lang)
+    rows = []
+    for name in results.scenarios:
+        s = summary.loc[name]
+        arm = runs[runs["scenario"] == name].set_index("run")["adoption_share"]
+        lo, _, hi = quantiles(arm)
+        row: dict[str, Any] = {
+            "scenario": name,
+            "label": scenario_label(name, lang),
+            "mean": s["adoption_share"],
+            "ci": (s["adoption_share_lo"], s["adoption_share_hi"]),
+            "q": (lo, hi),
+            "diff": s["adoption_diff"],
+            "diff_ci": (s["adoption_diff_lo"], s["adoption_diff_hi"]),
+            "projects": s["active_projects"],
+            "spend": s["cumulative_public_spend"],
+            "cost": s["eur_per_additional_pooled_ees"],
+            "runs": int(s["runs"]),
+        }
+        sentences = [
+            t(
+                "report.kf_adoption",
+                lang,
+                share=percent(row["mean"], lang),
+                years=years,
+                n=row["runs"],
+                range=nine_in_ten(percent(lo, lang), percent(hi, lang), lang),
+            )
+        ]
+        if name != results.baseline:
+            paired = (arm - base.reindex(arm.index)).dropna()
+            dlo, _, dhi = quantiles(paired)
+            row["diff_q"] = (dlo, dhi)
+            sentences.append(
+                t(
+                    "report.kf_diff",
+                    lang,
+                    diff=points(row["diff"], lang),
+                    lo=points(row["diff_ci"][0], lang),
+                    hi=points(row["diff_ci"][1], lang),
+                    range=nine_in_ten(points(dlo, lang), points(dhi, lang), lang),
+                )
+            )
+            if np.isnan(row["cost"]):
+                sentences.append(
+                    t("report.kf_spend_no_gain", lang, spend=money(row["spend"], lang))
+                )
+            else:
+                sentences.append(
+                    t(
+                        "report.kf_spend",
+                        lang,
+                        spend=money(row["spend"], lang),
+                        cost=money(row["cost"], lang),
+                    )
+                )
+        row["sentences"] = sentences
+        rows.append(row)
+    return rows
+
+
+def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: int) -> list[str]:
+    """The two or three sentences a decision maker reads first."""
+    base, arms = rows[0], rows[1:]
+    out = [
+        t(
+            "report.head_baseline",
+            lang,
+            years=years_text(horizon_months, lang),
+            share=percent(base["mean"], lang),
+            range=nine_in_ten(percent(base["q"][0], lang), percent(base["q"][1], lang), lang),
+        )
+    ]
+    clear = [r for r in arms if r["diff_ci"][0] > 0]
+    if not clear:
+        out.append(t("report.head_no_effect", lang))
+        return out
+    best = max(clear, key=lambda r: r["diff"])
+    out.append(t("report.head_best", lang, scenario=best["label"], diff=points(best["diff"], lang)))
+    priced = [r for r in clear if not np.isnan(r["cost"]) and r["spend"] > 0]
+    if priced:
+        cheap = min(priced, key=lambda r: r["cost"])
+        out.append(
+            t(
+                "report.head_cheapest",
+                lang,
+                scenario=cheap["label"],
+                cost=money(cheap["cost"], lang),
+            )
+        )
+    return out
+
+
+def run_sentences(results: Any, lang: str) -> list[str]:
+    """Key figures of a ``mutusim run`` folder (one scenario, one or more runs)."""
+    runs = results.runs
+    years = years_text(results.horizon_months, lang)
+    n = len(runs)
+    lo, med, hi = quantiles(runs["adoption_share"])
+    if n == 1:
+        out = [t("report.run_adoption_one", lang, share=percent(med, lang), years=years)]
+    else:
+        out = [
+            t(
+                "report.run_adoption",
+                lang,
+                share=percent(med, lang),
+                years=years,
+                n=n,
+                range=nine_in_ten(percent(lo, lang), percent(hi, lang), lang),
+            )
+        ]
+    plo, pmed, phi = quantiles(runs["active_projects"])
+    counts = {
+        "projects": number(pmed, lang),
+        "started": number(runs["projects_started"].median(), lang),
+        "failed": number(runs["projects_failed"].median(), lang),
+        "dissolved": number(runs["projects_dissolved"].median(), lang),
+    }
+    if n == 1:
+        out.append(t("report.run_projects_one", lang, **counts))
+    else:
+        spread = nine_in_ten(number(plo, lang), number(phi, lang), lang)
+        out.append(t("report.run_projects", lang, range=spread, **counts))
+    spend = runs["public_spend"].median()
+    if spend > 0:
+        cost = runs["eur_per_pooled_ees"].median()
+        out.append(t("report.run_spend", lang, spend=money(spend, lang), cost=money(cost, lang)))
+    return out
+
+
+def sweep_sentences(results: Any, lang: str, outcome: str = "adoption_share") -> list[str]:
+    """Range of the outcome over the design points of a sweep."""
+    table = results.summary
+    fmt = (
+        (lambda v: percent(v, lang))
+        if outcome.endswith("share")
+        else (lambda v: number(v, lang, 1))
+    )
+    low, high = table[outcome].idxmin(), table[outcome].idxmax()
+    params = [c for c in table.columns if c.startswith("param.")]
+    where = ", ".join(
+        f"{parameter_label(p, lang)} = {plain(table.loc[high, p], lang)}" for p in params
+    )
+    return [
+        t(
+            "report.sweep_range",
+            lang,
+            outcome=outcome_label(outcome, lang),
+            lo=fmt(table.loc[low, outcome]),
+            hi=fmt(table.loc[high, outcome]),
+            points=len(table),
+            runs=count(results.runs_per_scenario, "runs", lang),
+        ),
+        t("report.sweep_best", lang, where=where),
+    ]
+
+
+def sensitivity_sentences(results: Any, lang: str) -> list[str]:
+    """The most influential parameter and how to read the indices."""
+    table = results.summary
+    output = outcome_label(str(table["output"].iloc[0]), lang)
+    if "ST" in table.columns:
+        top = table.loc[table["ST"].idxmax()]
+        return [
+            t(
+                "report.sobol_top",
+                lang,
+                parameter=parameter_label(top["parameter"], lang),
+                outcome=output,
+                st=number(top["ST"], lang, 2),
+                conf=number(top["ST_conf"], lang, 2),
+                s1=number(top["S1"], lang, 2),
+            ),
+            t("report.sobol_read", lang),
+        ]
+    top = table.loc[table["mu_star"].idxmax()]
+    return [
+        t(
+            "report.morris_top",
+            lang,
+            parameter=parameter_label(top["parameter"], lang),
+            outcome=output,
+            mu=number(top["mu_star"], lang, 3),
+        )
+    ]
+
+
+def replication_sentences(results: Any, lang: str) -> list[str]:
+    """Runs needed per output."""
+    return [
+        t(
+            "report.replication_row",
+            lang,
+            outcome=outcome_label(row["output"], lang),
+            needed=plain(row["runs_needed"], lang),
+            width=percent(row["relative_half_width"], lang, 0),
+            pilot=int(row["pilot_runs"]),
+        )
+        for _, row in results.summary.iterrows()
+    ]
