@@ -10,7 +10,7 @@ from mutusim.config import ConfigError, ScenarioConfig, load_config
 from mutusim.results import SimulationResult
 from mutusim.simulate import outcomes, simulate
 
-__version__ = "0.3.0"
+__version__ = "0.5.0"
 
 __all__ = [
     "ConfigError",
