@@ -15,16 +15,9 @@ import pytest
 
 import mutusim
 from mutusim import docking
+from mutusim.config import POLICY_TYPES
 
-POLICIES = [
-    "pooled_subsidy",
-    "facilitator",
-    "pioneer_reward",
-    "awareness",
-    "training",
-    "standardisation",
-    "individual_subsidy",
-]
+POLICIES = POLICY_TYPES  # one policy file per type: configs/policies/<type>.yaml
 
 
 def assert_same(config, runs: int, seed: int, first_run: int = 0) -> None:

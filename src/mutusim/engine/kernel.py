@@ -112,6 +112,16 @@ def _log(ev, n_ev, trace, i, month, code, project, value):
 
 
 @njit(cache=True)
+def _priority_order(key, agents):
+    """Positions of ``agents`` (in ascending index) sorted by their priority draw of the
+    month; the stable sort breaks ties by index, like the Mesa model's (priority, index)."""
+    priority = np.empty(len(agents))
+    for k in range(len(agents)):
+        priority[k] = _draw(key, agents[k], rng.P_PRIORITY)
+    return np.argsort(priority, kind="mergesort")
+
+
+@njit(cache=True)
 def _free(ai, i, month):
     return ai[i, AI.PROJECT] < 0 and month >= ai[i, AI.COOLDOWN_UNTIL]
 
@@ -580,11 +590,7 @@ def initiate_projects(s, ev, n_ev, trace, n_proj, mode_cum):
         if _draw(s.keys[0], i, rng.P_INITIATE) < p:
             pioneers[n_pioneers] = i
             n_pioneers += 1
-    priority = np.empty(n_pioneers)
-    for k in range(n_pioneers):
-        priority[k] = _draw(s.keys[0], pioneers[k], rng.P_PRIORITY)
-    order = np.argsort(priority, kind="mergesort")
-    for o in order:
+    for o in _priority_order(s.keys[0], pioneers[:n_pioneers]):
         i = pioneers[o]
         if ai[i, AI.PROJECT] >= 0:
             continue
@@ -752,11 +758,7 @@ def grow_circles(s, ev, n_ev, trace, n_proj):
             chosen[n_dec] = p
             inner_ring[n_dec] = ring_in
             n_dec += 1
-    priority = np.empty(n_dec)
-    for k in range(n_dec):
-        priority[k] = _draw(s.keys[0], agent[k], rng.P_PRIORITY)
-    order = np.argsort(priority, kind="mergesort")
-    for o in order:
+    for o in _priority_order(s.keys[0], agent[:n_dec]):
         p = chosen[o]
         if pi[p, PI.N] >= cap:
             cnt[C.REFUSED] += 1.0
