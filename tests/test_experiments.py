@@ -236,3 +236,41 @@ def test_dask_cluster_gives_the_same_rows(tmp_path):
     a = pd.read_parquet(tmp_path / "local" / "runs").sort_values(["scenario", "run"])
     b = pd.read_parquet(tmp_path / "dask" / "runs").sort_values(["scenario", "run"])
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def test_a_dying_worker_loses_no_chunk(tmp_path):
+    """SIGKILL one dask worker mid-experiment: its chunks are recomputed elsewhere and the
+    results equal a local run."""
+    import threading
+
+    from dask.distributed import LocalCluster
+
+    text = COMPARISON.replace("runs: 6", "runs: 16").replace("chunk_runs: 3", "chunk_runs: 1")
+    path = write(tmp_path, "dying", text.replace("small_comparison", "dying_worker"))
+    local = run_experiment(path, out=tmp_path / "local", progress=False)
+    out = tmp_path / "dask"
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        done: dict = {}
+        thread = threading.Thread(
+            target=lambda: done.update(
+                result=run_experiment(
+                    path, out=out, progress=False, scheduler=cluster.scheduler_address
+                )
+            )
+        )
+        thread.start()
+        deadline = time.time() + 300
+        while len(list(out.glob("runs/**/part-*.parquet"))) < 4 and time.time() < deadline:
+            time.sleep(0.05)
+        nanny = next(iter(cluster.workers.values()))
+        os.kill(nanny.process.process.pid, signal.SIGKILL)
+        killed_at = len(list(out.glob("runs/**/part-*.parquet")))
+        thread.join(timeout=600)
+    assert killed_at < 48, "the worker died after the experiment had finished"
+    assert "result" in done, "the experiment did not finish after a worker died"
+    pd.testing.assert_frame_equal(local["table"], done["result"]["table"])
+    a = pd.read_parquet(tmp_path / "local" / "runs").sort_values(["scenario", "run"])
+    b = pd.read_parquet(out / "runs").sort_values(["scenario", "run"])
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
