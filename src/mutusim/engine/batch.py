@@ -38,17 +38,7 @@ class Compiled:
 
 def compile_scenario(config: ScenarioConfig) -> Compiled:
     """Arrays of one scenario (parameters, population, policies, initial projects)."""
-    p = population_parameters(config.population)
-    pop_params = (
-        p["scalars"],
-        p["form_cum"],
-        p["sector_cum"],
-        p["sector_mult"],
-        p["province_cum"],
-        p["service_prob"],
-        p["thresholds"],
-        config.population.n_agents,
-    )
+    pop_params = (*population_parameters(config.population), config.population.n_agents)
     specs = config.initial_projects
     all_services = (1 << N_SERVICES) - 1
     init = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -122,7 +123,19 @@ def _normalised_multipliers(pop: PopulationConfig) -> np.ndarray:
     return mult / math.exp(float(np.sum(shares * np.log(mult))))
 
 
-def population_parameters(pop: PopulationConfig) -> dict[str, np.ndarray]:
+class PopulationArrays(NamedTuple):
+    """What the compiled generator reads, in the order of ``_draw_attributes``'s arguments."""
+
+    scalars: np.ndarray
+    form_cum: np.ndarray
+    sector_cum: np.ndarray
+    sector_mult: np.ndarray
+    province_cum: np.ndarray
+    service_prob: np.ndarray
+    thresholds: np.ndarray
+
+
+def population_parameters(pop: PopulationConfig) -> PopulationArrays:
     """Arrays the compiled generator reads: category cumulative shares and the scalar vector."""
     s = np.zeros(N_SCALARS)
     s[S_SIZE_MU] = math.log(pop.size.median)
@@ -156,15 +169,15 @@ def population_parameters(pop: PopulationConfig) -> dict[str, np.ndarray]:
     s[S_RIVAL_SAME_PROVINCE] = net.competitor_same_province
     from mutusim.catalogue import SERVICE_NAMES
 
-    return {
-        "scalars": s,
-        "form_cum": np.cumsum([pop.legal_forms.get(f, 0.0) for f in LEGAL_FORMS]),
-        "sector_cum": np.cumsum([sec.share for sec in pop.sectors]),
-        "sector_mult": _normalised_multipliers(pop),
-        "province_cum": np.cumsum([pop.provinces.get(p, 0.0) for p in PROVINCES]),
-        "service_prob": np.array([pop.needs.service_probability[s] for s in SERVICE_NAMES]),
-        "thresholds": np.array(thr.values if thr.values is not None else [], dtype=np.float64),
-    }
+    return PopulationArrays(
+        scalars=s,
+        form_cum=np.cumsum([pop.legal_forms.get(f, 0.0) for f in LEGAL_FORMS]),
+        sector_cum=np.cumsum([sec.share for sec in pop.sectors]),
+        sector_mult=_normalised_multipliers(pop),
+        province_cum=np.cumsum([pop.provinces.get(p, 0.0) for p in PROVINCES]),
+        service_prob=np.array([pop.needs.service_probability[s] for s in SERVICE_NAMES]),
+        thresholds=np.array(thr.values if thr.values is not None else [], dtype=np.float64),
+    )
 
 
 @njit(cache=True)
@@ -377,19 +390,8 @@ def _networks(seed, run, sector, province, n_sectors, s):
 def generate_population(pop: PopulationConfig, seed: int, run: int) -> Population:
     """Draw run ``run`` of seed ``seed``'s population: same inputs, same population."""
     p = population_parameters(pop)
-    attrs = _draw_attributes(
-        seed,
-        run,
-        pop.n_agents,
-        p["scalars"],
-        p["form_cum"],
-        p["sector_cum"],
-        p["sector_mult"],
-        p["province_cum"],
-        p["service_prob"],
-        p["thresholds"],
-    )
-    nets = _networks(seed, run, attrs[1], attrs[2], len(pop.sectors), p["scalars"])
+    attrs = _draw_attributes(seed, run, pop.n_agents, *p)
+    nets = _networks(seed, run, attrs[1], attrs[2], len(pop.sectors), p.scalars)
     return Population(*attrs, *nets, sector_names=tuple(s.name for s in pop.sectors))
 
 
