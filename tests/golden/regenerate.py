@@ -21,8 +21,9 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import mutusim  # noqa: E402
 from cases import CASES, case_config  # noqa: E402
+
+import mutusim  # noqa: E402
 
 
 def record(name: str) -> None:
