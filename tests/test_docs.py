@@ -63,3 +63,11 @@ def test_readme_commands_are_the_makefile_and_ci_ones():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_odd_state_and_output_tables_are_generated_from_the_schema():
+    from mutusim.contract.tables import render_into, tables
+
+    assert render_into(ODD) == ODD, "run: python -m mutusim.contract.tables docs/ODD.md"
+    for name in tables():
+        assert f"<!-- schema:{name} -->" in ODD, name

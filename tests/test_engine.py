@@ -163,8 +163,9 @@ def test_kernels_run_without_jit_and_agree(tmp_path):
 
 
 def test_one_call_runs_several_parameter_points_and_policy_sets():
-    from mutusim.engine import compile_scenario, run_points
-    from mutusim.engine.batch import timeseries_table
+    from mutusim.engine import run_points
+    from mutusim.phases import scenario_inputs
+    from mutusim.results import timeseries_table
 
     overrides = ["population.n_agents=800", "horizon_months=48"]
     configs = [
@@ -174,12 +175,23 @@ def test_one_call_runs_several_parameter_points_and_policy_sets():
             "configs/scenarios/all_policies.yaml", [*overrides, "behaviour.pioneer_rate=0.4"]
         ),
     ]
-    points = [compile_scenario(c) for c in configs]
+    points = [scenario_inputs(c) for c in configs]
     runs = np.array([0, 1, 0, 1, 0, 1])
     which = np.array([0, 0, 1, 1, 2, 2])
     mixed = run_points(points, seed=12, runs=runs, point_of_run=which, chunk_size=4)
-    table = timeseries_table(mixed, points[0].columns)
+    table = timeseries_table(mixed.runs, mixed.out, points[0].columns)
     for k, config in enumerate(configs):
         alone = mutusim.simulate(config, runs=2, seed=12, engine="numba").timeseries
         rows = table[np.repeat(which == k, 49)].reset_index(drop=True)
         pd.testing.assert_frame_equal(rows, alone, check_exact=True)
+
+
+def test_runs_with_more_projects_than_the_export_table_are_run_again(monkeypatch):
+    from mutusim.engine import batch
+
+    cfg = mutusim.load_config("configs/sector.yaml", ["mechanisms.demand=false"])
+    whole = mutusim.simulate(cfg, runs=3, seed=6, engine="mesa").projects
+    assert whole.groupby("run").size().max() > 2
+    monkeypatch.setattr(batch, "_export_rows", lambda points: 2)
+    fast = mutusim.simulate(cfg, runs=3, seed=6, engine="numba").projects
+    pd.testing.assert_frame_equal(fast, whole)

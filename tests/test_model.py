@@ -141,3 +141,32 @@ def test_datacollector_holds_the_outputs():
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == 13 and "adoption_share" in frame.columns
     assert model.time == 12
+
+
+def test_agents_view_the_compiled_state_and_mesa_tools_work_on_them(sector_config):
+    cfg = mutusim.load_config(sector_config, ["mechanisms.demand=false"])
+    model = MutualisationModel(
+        cfg, seed=2, agent_reporters={"maturity": "maturity", "ring": "ring"}
+    )
+    for _ in range(48):
+        model.step()
+    pooled = model.ees_agents().select(lambda a: a.pooled)
+    assert len(pooled) == model.outputs["adopters"] > 0
+    member = pooled.to_list()[0]
+    assert member in member.project.members and member.ring >= 0
+    member.maturity = 0.99  # a view: the state array changes with it
+    assert model.population.maturity[member.index] == 0.99
+    agents = model.datacollector.get_agent_vars_dataframe()
+    assert len(agents) == 49 * len(model.ees)
+    last = agents.xs(agents.index.get_level_values(0).max(), level=0)
+    assert np.array_equal(last["ring"].to_numpy(), [a.ring for a in model.ees])
+
+
+def test_changing_an_agent_between_steps_changes_the_next_month(sector_config):
+    model = MutualisationModel(sector_config, seed=2)
+    model.step()
+    assert model.outputs["seeking_share"] > 0
+    for agent in model.ees:
+        agent.convinced = False  # need is not demand: nobody is convinced any more
+    model.step()
+    assert model.outputs["seeking_share"] == 0.0 and model.outputs["convinced_share"] == 0.0

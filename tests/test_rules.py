@@ -337,6 +337,33 @@ def test_supported_capacity():
     assert rp.supported_capacity(0.9, 0.2) == 1.0
 
 
+@covers("R44")
+def test_rival_share_counts_pairs():
+    # 4 members, one competition tie counted from both ends: 1 pair of 6
+    assert rf.rival_share(2, 4) == approx(1 / 6)
+    assert rf.rival_share(12, 4) == approx(1.0)  # every pair
+    assert rf.rival_share(0, 1) == 0.0
+
+
+@covers("R45")
+def test_influence_share():
+    assert rg.influence_share(3, 12) == approx(0.25)
+    assert rg.influence_share(0, 0) == 0.0
+
+
+@covers("R46")
+def test_collaboration_intensity_is_mean_posture():
+    assert rf.collaboration_intensity(2.1, 3) == approx(0.7)
+    assert rf.collaboration_intensity(0.0, 0) == 0.0
+
+
+@covers("R47")
+def test_financial_plan_accepted_when_summed_utility_is_not_negative():
+    assert rf.financial_plan_accepted(0.0)
+    assert rf.financial_plan_accepted(0.3)
+    assert not rf.financial_plan_accepted(-1e-9)
+
+
 def test_every_rule_is_tested_and_documented():
     assert set(RULES) == TESTED
     for info in RULES.values():

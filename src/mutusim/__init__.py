@@ -5,10 +5,14 @@ Public API: ``load_config``, ``simulate``, ``outcomes``, ``docking``, ``ConfigEr
 ``SimulationResult``; experiments in ``mutusim.experiments``.
 """
 
-from mutusim import docking
-from mutusim.config import ConfigError, ScenarioConfig, load_config
-from mutusim.results import SimulationResult
-from mutusim.simulate import outcomes, simulate
+from mutusim import jit_cache
+
+jit_cache.configure()  # before any compiled function is defined
+
+from mutusim import docking  # noqa: E402
+from mutusim.config import ConfigError, ScenarioConfig, load_config  # noqa: E402
+from mutusim.results import SimulationResult  # noqa: E402
+from mutusim.simulate import outcomes, simulate  # noqa: E402
 
 __version__ = "0.5.0"
 

@@ -45,3 +45,7 @@ STATUS_RUNNING = 2
 STATUS_DISSOLVED = 3
 STATUS_FAILED = 4
 STATUS_NAMES = {1: "forming", 2: "running", 3: "dissolved", 4: "failed"}
+
+DT = 1.0 / 12.0
+"""Length of one step (a month) in years: a yearly rate r gives the monthly probability
+1 - exp(-r * DT)."""

@@ -14,24 +14,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from mutusim.catalogue import MODES, STATUS_NAMES
 from mutusim.config import ScenarioConfig, canonical_json, config_hash
-
-PROJECT_COLUMNS = (
-    "status",
-    "mode",
-    "leader",
-    "created_at",
-    "running_since",
-    "ended_at",
-    "members_end",
-    "max_members",
-    "facilitated",
-    "governance",
-    "anchored",
-)
-"""Fields of a project in ``SimulationResult.projects`` (after ``run`` and ``project``)."""
+from mutusim.contract.outputs import PROJECT_COLUMNS
 
 PACKAGES = ("mutusim", "mesa", "numba", "numpy", "pandas", "pyarrow", "pydantic", "networkx")
 
@@ -107,6 +95,42 @@ class SimulationResult:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return out
+
+
+def timeseries_table(runs: np.ndarray, out: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """Outputs ``out[r, step, column]`` of runs ``runs`` as the long table of
+    ``SimulationResult.timeseries`` (one row per run and step)."""
+    n_runs, n_steps, _ = out.shape
+    frame = pd.DataFrame(out.reshape(n_runs * n_steps, -1), columns=columns)
+    frame.insert(0, "step", np.tile(np.arange(n_steps, dtype=np.int64), n_runs))
+    frame.insert(0, "run", np.repeat(np.asarray(runs, dtype=np.int64), n_steps))
+    return frame
+
+
+def projects_table(runs: np.ndarray, projects: list[np.ndarray]) -> pd.DataFrame:
+    """Each run's exported projects (``phases.export_projects`` rows) as the projects table."""
+    rows = []
+    for run, table in zip(runs, projects, strict=True):
+        for index, row in enumerate(table):
+            values = dict(zip(PROJECT_COLUMNS, row, strict=True))
+            rows.append(
+                {
+                    "run": int(run),
+                    "project": index,
+                    "status": STATUS_NAMES[int(values["status"])],
+                    "mode": MODES[int(values["mode"])],
+                    "leader": int(values["leader"]),
+                    "created_at": int(values["created_at"]),
+                    "running_since": int(values["running_since"]),
+                    "ended_at": int(values["ended_at"]),
+                    "members_end": int(values["members_end"]),
+                    "max_members": int(values["max_members"]),
+                    "facilitated": bool(values["facilitated"]),
+                    "governance": float(values["governance"]),
+                    "anchored": bool(values["anchored"]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["run", "project", *PROJECT_COLUMNS])
 
 
 def package_versions() -> dict[str, str]:

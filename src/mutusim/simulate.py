@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 
 from mutusim import rng
-from mutusim.catalogue import MODES, STATUS_NAMES, STATUS_RUNNING
 from mutusim.config import ScenarioConfig, load_config
-from mutusim.results import PROJECT_COLUMNS, SimulationResult
+from mutusim.phases.inputs import scenario_inputs
+from mutusim.results import SimulationResult, projects_table, timeseries_table
 
 ENGINES = ("mesa", "numba")
-PROJECT_TABLE = ("run", "project", *PROJECT_COLUMNS)
 
 
 def default_engine(runs: int) -> str:
@@ -70,45 +69,23 @@ def runs_table(
     return pd.DataFrame(rows)
 
 
-def _mesa_project_rows(model, run: int) -> list[dict[str, object]]:
-    return [
-        {
-            "run": run,
-            "project": p.index,
-            "status": STATUS_NAMES[p.status],
-            "mode": MODES[p.mode],
-            "leader": -1 if p.leader is None else p.leader.index,
-            "created_at": p.created_at,
-            "running_since": p.running_since,
-            "ended_at": p.ended_at,
-            "members_end": p.n if p.status == STATUS_RUNNING else 0,
-            "max_members": p.max_members_reached,
-            "facilitated": p.facilitated,
-            "governance": p.governance,
-            "anchored": p.anchored,
-        }
-        for p in model.projects
-    ]
-
-
-def _simulate_mesa(config, runs, seed, first_run, progress, keep_stories):
+def _simulate_mesa(config, inputs, runs, seed, first_run, progress, keep_stories):
     from mutusim.model import MutualisationModel
 
-    series, project_rows, stories = [], [], {}
-    for run in range(first_run, first_run + runs):
-        model = MutualisationModel(config, seed=seed, run=run)
+    run_ids = np.arange(first_run, first_run + runs, dtype=np.int64)
+    out = np.zeros((runs, config.horizon_months + 1, len(inputs.columns)))
+    projects, stories = [], {}
+    for r, run in enumerate(run_ids):
+        model = MutualisationModel(config, seed=seed, run=int(run), inputs=inputs)
         for _ in range(config.horizon_months):
             model.step()
             if progress is not None:
                 progress(1)
-        ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        ts.insert(0, "step", np.arange(len(ts), dtype=np.int64))
-        ts.insert(0, "run", np.int64(run))
-        series.append(ts)
-        project_rows.extend(_mesa_project_rows(model, run))
+        out[r] = model.datacollector.get_model_vars_dataframe().to_numpy()
+        projects.append(model.project_rows())
         if keep_stories:
-            stories[run] = {a.index: list(a.events) for a in model.ees}
-    return pd.concat(series, ignore_index=True), project_rows, stories
+            stories[int(run)] = {a.index: list(a.events) for a in model.ees}
+    return run_ids, out, projects, stories
 
 
 def simulate(
@@ -137,23 +114,21 @@ def simulate(
     if not isinstance(config, ScenarioConfig):
         config = load_config(config)
     stories: dict = {}
+    inputs = scenario_inputs(config)
     start = time.perf_counter()
     if engine == "mesa":
-        timeseries, project_rows, stories = _simulate_mesa(
-            config, runs, seed, first_run, progress, keep_stories
+        run_ids, out, project_arrays, stories = _simulate_mesa(
+            config, inputs, runs, seed, first_run, progress, keep_stories
         )
         timings = {"compile_seconds": 0.0, "run_seconds": time.perf_counter() - start}
     else:
-        from mutusim.engine import batch
+        from mutusim.engine import run_runs
 
-        compiled = batch.compile_scenario(config)
-        out = batch.run_runs(
-            compiled, seed, range(first_run, first_run + runs), chunk_size, progress
-        )
-        timeseries = batch.timeseries_table(out, compiled.columns)
-        project_rows = batch.project_rows(out)
-        timings = {"compile_seconds": out.compile_seconds, "run_seconds": out.run_seconds}
-    projects = pd.DataFrame(project_rows, columns=list(PROJECT_TABLE))
+        batch = run_runs(inputs, seed, range(first_run, first_run + runs), chunk_size, progress)
+        run_ids, out, project_arrays = batch.runs, batch.out, batch.projects
+        timings = {"compile_seconds": batch.compile_seconds, "run_seconds": batch.run_seconds}
+    timeseries = timeseries_table(run_ids, out, inputs.columns)
+    projects = projects_table(run_ids, project_arrays)
     return SimulationResult(
         timeseries=timeseries,
         runs=runs_table(timeseries, projects, config, seed),

@@ -245,12 +245,12 @@ def small_ees_gain(runs: int = 2, n_agents: int = 2000, seed: int = 11) -> pd.Da
     config = mutusim.load_config(BASE, [f"population.n_agents={n_agents}"])
     for run in range(runs):
         model = MutualisationModel(config, seed=seed, run=run)
+        start = model.population.maturity.copy()  # the population views the live state
         model.run()
-        start = model.population.maturity
         for agent in model.ees:
             rows.append(
                 {
-                    "size_class": int(model.size_class[agent.index]),
+                    "size_class": agent.size_class,
                     "member": agent.project is not None and agent.project.running,
                     "maturity_start": start[agent.index],
                     "gain": agent.maturity - start[agent.index],

@@ -331,7 +331,12 @@ class Projects(Strict):
 
     max_members: int = Field(60, ge=1, description="capacity of a project")
     min_members: int = Field(3, ge=0, description="R34 below this a running project dissolves")
-    max_projects: int = Field(2000, ge=1, description="projects one run can hold")
+    max_projects: int | None = Field(
+        None,
+        ge=1,
+        description="projects one run can hold (a project keeps its slot after it ends); "
+        "null: one per two EES, at least 2000",
+    )
     service_cost_eur_month: NonNegative = Field(250.0, description="R16 per service alone")
     coordination_cost_eur_month: NonNegative = Field(60.0, description="R17 per member x het.")
     cost_equity: Probability = Field(0.5, description="R18 0 = equal split, 1 = by size")

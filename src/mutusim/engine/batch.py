@@ -1,6 +1,11 @@
-"""Python side of the batch engine: compile a scenario into arrays, run the compiled kernel
-over many runs (in chunks, in parallel), and turn its arrays into the same tables as the Mesa
-model."""
+"""The batch engine: the month step (``mutusim.phases``) looped over months and runs in
+compiled code, runs in parallel (``prange``), in chunks.
+
+``run_runs`` runs run indices of one scenario; ``run_points`` several parameter points and
+policy sets (sharing one population) in the same calls, as sweeps need; ``story`` re-runs one
+run tracing one EES. A run's result depends only on (seed, run, scenario): not on its chunk,
+its neighbours or the thread count.
+"""
 
 from __future__ import annotations
 
@@ -10,91 +15,60 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit, prange
 
-from mutusim.catalogue import MODES, N_SERVICES, SERVICE_NAMES
 from mutusim.config import ScenarioConfig
-from mutusim.engine import kernel
-from mutusim.engine.params import parameter_vector
-from mutusim.engine.state import EVENTS
-from mutusim.model.outputs import output_names
-from mutusim.policies import CompiledPolicies, compile_policies
-from mutusim.population.generator import population_parameters
-from mutusim.results import PROJECT_COLUMNS
+from mutusim.contract.fields import EVENT_NAMES
+from mutusim.contract.outputs import PROJECT_COLUMNS
+from mutusim.contract.policy_layout import inactive_policies
+from mutusim.contract.records import as_records
+from mutusim.phases import (
+    TRACE_NONE,
+    ScenarioInputs,
+    export_projects,
+    new_run_state,
+    run_months,
+    scenario_inputs,
+)
+from mutusim.phases.state import EVENT_COLUMNS
 
 MAX_EVENTS = 100_000
+"""Capacity of the story buffer of one traced EES over one run."""
+EXPORT_ROWS = 1000
+"""Projects exported per run by a batch (at least; more for large populations): a run that
+creates more is run again alone for its projects table."""
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """Everything the kernel needs for one scenario, as arrays."""
-
-    par: np.ndarray
-    pop_params: tuple
-    policies: CompiledPolicies
-    init_projects: tuple
-    n_sectors: int
-    columns: list[str]
+@njit(cache=True)
+def run_one(seed, run, par, modes, pol, pop, initial, n_sectors, out, projects, trace, events):
+    """Run ``run`` of seed ``seed``: outputs into ``out`` (one row per step, step 0 = initial
+    state), projects into ``projects`` (as many as fit); returns the number of projects and
+    the number of events traced (``trace``: an EES, or ``TRACE_NONE``)."""
+    s = new_run_state(seed, run, par, modes, pol, pop, initial, n_sectors, trace, events)
+    run_months(s, out)
+    return export_projects(s, projects), s.n_events[0]
 
 
-def compile_scenario(config: ScenarioConfig) -> Compiled:
-    """Arrays of one scenario (parameters, population, policies, initial projects)."""
-    pop_params = (*population_parameters(config.population), config.population.n_agents)
-    specs = config.initial_projects
-    all_services = (1 << N_SERVICES) - 1
-    init = (
-        np.array([s.members for s in specs], dtype=np.int64),
-        np.array([s.anchored for s in specs], dtype=np.int64),
-        np.array(
-            [
-                all_services
-                if s.scope == "all"
-                else sum(1 << SERVICE_NAMES.index(x) for x in s.scope)
-                for s in specs
-            ],
-            dtype=np.int64,
-        ),
-        np.array([MODES.index(s.mode) for s in specs], dtype=np.int64),
-        np.array([s.governance for s in specs], dtype=np.float64),
-    )
-    sectors = tuple(s.name for s in config.population.sectors)
-    return Compiled(
-        parameter_vector(config),
-        pop_params,
-        compile_policies(config),
-        init,
-        len(sectors),
-        output_names(sectors),
-    )
-
-
-def _stack(points: Sequence[Compiled], point_of_run: np.ndarray) -> tuple[tuple, tuple]:
-    """Per-run policy arrays (shape (runs, K)); points with fewer policies are padded with
-    policies that never act (empty window, no budget)."""
-    width = max(p.policies.count for p in points)
-
-    def table(field: str, fill: float, dtype) -> np.ndarray:
-        rows = []
-        for p in points:
-            a = getattr(p.policies, field)
-            pad = [(0, width - len(a))] + [(0, 0)] * (a.ndim - 1)
-            rows.append(np.pad(a.astype(dtype), pad, constant_values=fill))
-        return np.ascontiguousarray(np.stack(rows)[point_of_run])
-
-    pol = (
-        table("kind", 0, np.int64),
-        table("start", 0, np.int64),
-        table("end", 0, np.int64),
-        table("params", 0.0, np.float64),
-        table("budget", 0.0, np.float64),
-    )
-    elig = (
-        table("size_min", 0.0, np.float64),
-        table("size_max", 0.0, np.float64),
-        table("sector_mask", 0, np.int64),
-        table("province_mask", 0, np.int64),
-        table("form_mask", 0, np.int64),
-    )
-    return pol, elig
+@njit(cache=True, parallel=True)
+def run_batch(seed, runs, pars, modes, pols, pop, initial, n_sectors, out, projects, n_projects):
+    """Row ``r``: run ``runs[r]`` with parameters ``pars[r]``, modes ``modes[r]`` and
+    policies ``pols[r]``; one thread per run."""
+    no_events = np.zeros((0, EVENT_COLUMNS))
+    for r in prange(len(runs)):
+        n_projects[r], _ = run_one(
+            seed,
+            runs[r],
+            pars[r : r + 1],
+            modes[r],
+            pols[r],
+            pop,
+            initial,
+            n_sectors,
+            out[r],
+            projects[r],
+            TRACE_NONE,
+            no_events,
+        )
 
 
 @dataclass
@@ -108,21 +82,55 @@ class BatchOutput:
     run_seconds: float
 
 
+def _check_shared(points: Sequence[ScenarioInputs]) -> None:
+    first = points[0]
+    for other in points[1:]:
+        same = (
+            other.sector_names == first.sector_names
+            and other.horizon == first.horizon
+            and all(
+                np.array_equal(a, b)
+                for a, b in zip(other.population, first.population, strict=True)
+            )
+            and np.array_equal(other.initial_projects, first.initial_projects)
+        )
+        if not same:
+            raise ValueError(
+                "points of one batch must share population, initial projects and horizon"
+            )
+
+
+def _export_rows(points: Sequence[ScenarioInputs]) -> int:
+    """Rows of the projects table a batch keeps per run."""
+    first = points[0]
+    most = max(int(p.par["projects_max_projects"][0]) for p in points)
+    return min(most, max(EXPORT_ROWS, first.n_agents // 10)) + len(first.initial_projects)
+
+
+def _policy_table(points: Sequence[ScenarioInputs], which: np.ndarray) -> np.ndarray:
+    """Per-run policy records (runs × K); points with fewer policies are padded with
+    policies that never act."""
+    width = max(len(p.policies) for p in points)
+    padded = [
+        np.concatenate([p.policies, inactive_policies(width - len(p.policies))]) for p in points
+    ]
+    return as_records(np.stack(padded)[which])
+
+
 def run_runs(
-    compiled: Compiled,
+    inputs: ScenarioInputs,
     seed: int,
     runs: Sequence[int],
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> BatchOutput:
-    """Run the given run indices of one scenario, in chunks; a run's result does not depend on
-    its chunk."""
+    """Run the given run indices of one scenario, in chunks."""
     runs = np.asarray(runs, dtype=np.int64)
-    return run_points([compiled], seed, runs, np.zeros(len(runs), np.int64), chunk_size, progress)
+    return run_points([inputs], seed, runs, np.zeros(len(runs), np.int64), chunk_size, progress)
 
 
 def run_points(
-    points: Sequence[Compiled],
+    points: Sequence[ScenarioInputs],
     seed: int,
     runs: Sequence[int],
     point_of_run: Sequence[int],
@@ -132,162 +140,116 @@ def run_points(
     """Run many parameter points and policy sets in the same calls: row ``r`` is run
     ``runs[r]`` of point ``points[point_of_run[r]]``. Points must share their population,
     initial projects and horizon (what sweeps over behaviour and policies vary)."""
+    _check_shared(points)
     first = points[0]
-    for p in points[1:]:
-        same = (
-            p.n_sectors == first.n_sectors
-            and p.par[kernel.Par.HORIZON] == first.par[kernel.Par.HORIZON]
-            and all(
-                np.array_equal(a, b)
-                for a, b in zip(p.pop_params[:-1], first.pop_params[:-1], strict=True)
-            )
-            and p.pop_params[-1] == first.pop_params[-1]
-            and all(
-                np.array_equal(a, b)
-                for a, b in zip(p.init_projects, first.init_projects, strict=True)
-            )
-        )
-        if not same:
-            raise ValueError(
-                "points of one batch must share population, initial projects and horizon"
-            )
     runs = np.asarray(runs, dtype=np.int64)
     point_of_run = np.asarray(point_of_run, dtype=np.int64)
-    horizon = int(first.par[kernel.Par.HORIZON])
-    n_init = len(first.init_projects[0])
-    max_projects = max(int(p.par[kernel.Par.MAX_PROJECTS]) for p in points) + n_init
+    horizon = first.horizon
+    rows = _export_rows(points)
     out = np.zeros((len(runs), horizon + 1, len(first.columns)))
     projects: list[np.ndarray] = []
+    pars = np.concatenate([p.par for p in points])
+    modes = np.stack([p.modes for p in points])
     t0 = time.perf_counter()
     _ensure_compiled(first, seed)
     t1 = time.perf_counter()
-    all_pars = np.stack([p.par for p in points])
     for start in range(0, len(runs), chunk_size):
-        rows = slice(start, start + chunk_size)
-        chunk, which = runs[rows], point_of_run[rows]
+        chunk, which = runs[start : start + chunk_size], point_of_run[start : start + chunk_size]
         n = len(chunk)
-        pol, elig = _stack(points, which)
-        proj = np.zeros((n, max_projects, len(PROJECT_COLUMNS)))
+        table = np.zeros((n, rows, len(PROJECT_COLUMNS)))
         n_projects = np.zeros(n, dtype=np.int64)
-        kernel.run_batch(
+        run_batch(
             seed,
             chunk,
-            np.ascontiguousarray(all_pars[which]),
-            first.pop_params,
-            pol,
-            elig,
-            first.init_projects,
+            as_records(pars[which]),
+            as_records(modes[which]),
+            _policy_table(points, which),
+            first.population,
+            first.initial_projects,
             first.n_sectors,
             out[start : start + n],
-            proj,
+            table,
             n_projects,
         )
-        projects.extend(proj[r, : min(n_projects[r], max_projects)] for r in range(n))
+        for r in range(n):
+            if n_projects[r] <= rows:
+                projects.append(table[r, : n_projects[r]])
+            else:  # rare: more projects than the table holds; runs are deterministic
+                point = points[which[r]]
+                projects.append(_projects_of(point, seed, int(chunk[r]), n_projects[r]))
         if progress is not None:
             progress(n * horizon)
     return BatchOutput(runs, out, projects, t1 - t0, time.perf_counter() - t1)
 
 
-_COMPILED_SIGNATURES: set[tuple] = set()
+_COMPILED: list[bool] = []
 
 
-def _ensure_compiled(compiled: Compiled, seed: int) -> None:
-    """Pay compilation (or cache loading) once, on a one-month run, outside the timings."""
-    key = (compiled.n_sectors, len(compiled.policies.kind))
-    if key in _COMPILED_SIGNATURES:
+def _ensure_compiled(inputs: ScenarioInputs, seed: int) -> None:
+    """Pay compilation (or cache loading) once per process, on a one-month run, so that it
+    stays out of the timings."""
+    if _COMPILED:
         return
-    warm = Compiled(
-        compiled.par.copy(),
-        compiled.pop_params,
-        compiled.policies,
-        compiled.init_projects,
-        compiled.n_sectors,
-        compiled.columns,
-    )
-    warm.par[kernel.Par.HORIZON] = 1.0
-    pol, elig = _stack([compiled], np.zeros(1, np.int64))
-    kernel.run_batch(
+    par = as_records(inputs.par.copy())
+    par["horizon_months"] = 1
+    run_batch(
         seed,
         np.zeros(1, np.int64),
-        warm.par[None, :],
-        warm.pop_params,
-        pol,
-        elig,
-        warm.init_projects,
-        warm.n_sectors,
-        np.zeros((1, 2, len(compiled.columns))),
+        par,
+        as_records(inputs.modes[None, :]),
+        as_records(inputs.policies[None, :]),
+        inputs.population,
+        inputs.initial_projects,
+        inputs.n_sectors,
+        np.zeros((1, 2, len(inputs.columns))),
         np.zeros((1, 1, len(PROJECT_COLUMNS))),
         np.zeros(1, np.int64),
     )
-    _COMPILED_SIGNATURES.add(key)
+    _COMPILED.append(True)
 
 
-def timeseries_table(batch: BatchOutput, columns: list[str]) -> pd.DataFrame:
-    """The outputs as the long table of ``SimulationResult.timeseries``."""
-    n_runs, n_steps, _ = batch.out.shape
-    frame = pd.DataFrame(batch.out.reshape(n_runs * n_steps, -1), columns=columns)
-    frame.insert(0, "step", np.tile(np.arange(n_steps, dtype=np.int64), n_runs))
-    frame.insert(0, "run", np.repeat(batch.runs, n_steps))
-    return frame
+def _run_alone(inputs: ScenarioInputs, seed: int, run: int, projects: np.ndarray, trace, events):
+    return run_one(
+        seed,
+        run,
+        inputs.par,
+        inputs.modes,
+        inputs.policies,
+        inputs.population,
+        inputs.initial_projects,
+        inputs.n_sectors,
+        np.zeros((inputs.horizon + 1, len(inputs.columns))),
+        projects,
+        trace,
+        events,
+    )
 
 
-def project_rows(batch: BatchOutput) -> list[dict[str, object]]:
-    """The projects as rows (same fields as the Mesa model's projects table)."""
-    from mutusim.catalogue import STATUS_NAMES
-
-    rows = []
-    for run, arr in zip(batch.runs, batch.projects, strict=True):
-        for index, row in enumerate(arr):
-            rows.append(
-                {
-                    "run": int(run),
-                    "project": index,
-                    "status": STATUS_NAMES[int(row[0])],
-                    "mode": MODES[int(row[1])],
-                    "leader": int(row[2]),
-                    "created_at": int(row[3]),
-                    "running_since": int(row[4]),
-                    "ended_at": int(row[5]),
-                    "members_end": int(row[6]),
-                    "max_members": int(row[7]),
-                    "facilitated": bool(row[8]),
-                    "governance": float(row[9]),
-                    "anchored": bool(row[10]),
-                }
-            )
-    return rows
+def _projects_of(inputs: ScenarioInputs, seed: int, run: int, count: int) -> np.ndarray:
+    """The projects table of one run, re-run alone with room for ``count`` projects."""
+    table = np.zeros((count, len(PROJECT_COLUMNS)))
+    _run_alone(inputs, seed, run, table, TRACE_NONE, np.zeros((0, EVENT_COLUMNS)))
+    return table
 
 
 def story(config: ScenarioConfig, seed: int, run: int, agent: int) -> pd.DataFrame:
     """One EES's history in one run (re-run with tracing: runs are deterministic)."""
-    compiled = compile_scenario(config)
-    pol, elig = _stack([compiled], np.zeros(1, np.int64))
-    pol = tuple(a[0] for a in pol)
-    elig = tuple(a[0] for a in elig)
-    horizon = int(compiled.par[kernel.Par.HORIZON])
-    events = np.zeros((MAX_EVENTS, 4))
-    n_events = np.zeros(1, np.int64)
-    kernel.run_one(
-        seed,
-        run,
-        compiled.par,
-        compiled.pop_params,
-        pol,
-        elig,
-        compiled.init_projects,
-        compiled.n_sectors,
-        np.zeros((horizon + 1, len(compiled.columns))),
-        np.zeros((1, len(PROJECT_COLUMNS))),
-        agent,
-        events,
-        n_events,
-    )
-    ev = events[: n_events[0]]
+    inputs = scenario_inputs(config)
+    events = np.zeros((MAX_EVENTS, EVENT_COLUMNS))
+    no_projects = np.zeros((0, len(PROJECT_COLUMNS)))
+    _, n_events = _run_alone(inputs, seed, run, no_projects, agent, events)
+    if n_events > MAX_EVENTS:
+        raise RuntimeError(f"EES {agent} has more than {MAX_EVENTS} events in run {run}")
+    return events_frame(events[:n_events])
+
+
+def events_frame(events: np.ndarray) -> pd.DataFrame:
+    """Story events (rows of month, code, project, value, agent) as a table."""
     return pd.DataFrame(
         {
-            "month": ev[:, 0].astype(np.int64),
-            "event": [EVENTS[int(c)] for c in ev[:, 1]],
-            "project": ev[:, 2].astype(np.int64),
-            "value": ev[:, 3],
+            "month": events[:, 0].astype(np.int64),
+            "event": [EVENT_NAMES[int(c)] for c in events[:, 1]],
+            "project": events[:, 2].astype(np.int64),
+            "value": events[:, 3],
         }
     )

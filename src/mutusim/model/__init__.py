@@ -1,8 +1,9 @@
-"""The Mesa model: ``EES`` agents, ``Project`` collectives, the ``Authority`` and the schedule
-(``MutualisationModel``, whose docstring is the reference for the order of phases)."""
+"""The Mesa face: ``MutualisationModel`` (one run, its ``step()`` the compiled month step of
+``mutusim.phases``), ``EES`` agents and ``Project`` collectives viewing the run's arrays, and
+the ``Authority``'s accounts."""
 
-from mutusim.model.ees import EES
+from mutusim.model.agents import EES, Project
+from mutusim.model.authority import Authority
 from mutusim.model.model import MutualisationModel
-from mutusim.model.project import Project
 
-__all__ = ["EES", "MutualisationModel", "Project"]
+__all__ = ["EES", "Authority", "MutualisationModel", "Project"]

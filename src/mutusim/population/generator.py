@@ -10,87 +10,50 @@ duplicates.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from mutusim import rng
-from mutusim.catalogue import LEGAL_FORMS, N_SERVICES, PROVINCES
-from mutusim.config.schema import LogitNormal, PopulationConfig
+from mutusim.catalogue import LEGAL_FORMS, N_SERVICES, PROVINCES, SERVICE_NAMES
+from mutusim.config.schema import PopulationConfig
+from mutusim.contract.fields import AF, AGENT_FLOAT_INITIAL, AGENT_INT_INITIAL, AI, INT
+from mutusim.contract.records import records
 
-# positions in the scalar parameter vector
-(
-    S_SIZE_MU,
-    S_SIZE_SIGMA,
-    S_SIZE_MIN,
-    S_SIZE_MAX,
-    S_MAT_MU,
-    S_MAT_SD,
-    S_MAT_SLOPE,
-    S_MEAN_LOG10_SIZE,
-    S_CONVINCED,
-    S_NEED_SIZE_EFFECT,
-    S_DEPTH_NOISE,
-    S_TENSION_MU,
-    S_TENSION_SD,
-    S_ADMIN_MU,
-    S_ADMIN_SD,
-    S_POSTURE_MU,
-    S_POSTURE_SD,
-    S_LEAD_MU,
-    S_LEAD_SD,
-    S_THR_MU,
-    S_THR_SD,
-    S_THR_ZERO,
-    S_TIE_STUBS,
-    S_P_SECTOR_PROVINCE,
-    S_P_SECTOR,
-    S_P_PROVINCE,
-    S_RIVAL_STUBS,
-    S_RIVAL_SAME_PROVINCE,
-    N_SCALARS,
-) = range(29)
-
-
-@dataclass
-class Population:
-    """Struct of arrays of one run's EES (fields of ``mutusim.schema.AGENT_FIELDS``) and ties."""
-
-    legal_form: np.ndarray
-    sector: np.ndarray
-    province: np.ndarray
-    size: np.ndarray
-    log10_size: np.ndarray
-    depth: np.ndarray
-    perimeter: np.ndarray
-    n_needed: np.ndarray
-    financial_tension: np.ndarray
-    admin_pressure: np.ndarray
-    cooperative_posture: np.ndarray
-    leadership: np.ndarray
-    adoption_threshold: np.ndarray
-    maturity: np.ndarray
-    convinced: np.ndarray
-    tie_ptr: np.ndarray
-    tie_idx: np.ndarray
-    rival_ptr: np.ndarray
-    rival_idx: np.ndarray
-    sector_names: tuple[str, ...]
-
-    @property
-    def n(self) -> int:
-        """Number of EES."""
-        return len(self.size)
-
-    def ties(self, i: int) -> np.ndarray:
-        """Social ties of EES ``i`` (sorted indices)."""
-        return self.tie_idx[self.tie_ptr[i] : self.tie_ptr[i + 1]]
-
-    def rivals(self, i: int) -> np.ndarray:
-        """Competition ties of EES ``i`` (sorted indices)."""
-        return self.rival_idx[self.rival_ptr[i] : self.rival_ptr[i + 1]]
+POPULATION_SCALARS: tuple[tuple[str, str], ...] = (
+    ("n_agents", "number of EES"),
+    ("size_mu", "ln of the median size"),
+    ("size_sigma", "sd of ln(workers)"),
+    ("size_min", "smallest size"),
+    ("size_max", "largest size"),
+    ("maturity_mu", "logit location of maturity (solved for the mean)"),
+    ("maturity_sd", "residual logit sd of maturity"),
+    ("maturity_slope", "logit change of maturity per tenfold size"),
+    ("mean_log10_size", "log10 of the median size (centre of the size effect)"),
+    ("convinced_share", "share of convinced leaders"),
+    ("need_size_effect", "service probability multiplier per tenfold size"),
+    ("depth_noise", "sd of depth around log10(size)/3"),
+    ("tension_mu", "logit location of financial tension"),
+    ("tension_sd", "logit sd of financial tension"),
+    ("admin_mu", "logit location of administrative pressure"),
+    ("admin_sd", "logit sd of administrative pressure"),
+    ("posture_mu", "logit location of cooperative posture"),
+    ("posture_sd", "logit sd of cooperative posture"),
+    ("leadership_mu", "logit location of leadership"),
+    ("leadership_sd", "logit sd of leadership"),
+    ("threshold_mu", "logit location of the adoption threshold"),
+    ("threshold_sd", "logit sd of the adoption threshold"),
+    ("threshold_zero", "share of EES with threshold 0"),
+    ("tie_stubs", "social tie stubs per EES (mean degree / 2)"),
+    ("p_sector_province", "probability a tie stays in the sector and province"),
+    ("p_sector", "probability a tie stays in the sector"),
+    ("p_province", "probability a tie stays in the province"),
+    ("rival_stubs", "competition tie stubs per EES"),
+    ("rival_same_province", "probability a rival is in the same province"),
+)
+"""What the compiled generator reads of a population config, derived from it once."""
+POPULATION_DTYPE = np.dtype([(name, "f8") for name, _ in POPULATION_SCALARS])
 
 
 def logit_normal_location(mean: float, sd: float) -> float:
@@ -111,10 +74,6 @@ def logit_normal_location(mean: float, sd: float) -> float:
     return 0.5 * (lo + hi)
 
 
-def _ln(spec: LogitNormal) -> tuple[float, float]:
-    return logit_normal_location(spec.mean, spec.sd), spec.sd
-
-
 def _normalised_multipliers(pop: PopulationConfig) -> np.ndarray:
     """Sector size multipliers scaled so their share-weighted geometric mean is 1: sectors move
     sizes relative to each other while the overall size distribution stays on its facts."""
@@ -123,10 +82,10 @@ def _normalised_multipliers(pop: PopulationConfig) -> np.ndarray:
     return mult / math.exp(float(np.sum(shares * np.log(mult))))
 
 
-class PopulationArrays(NamedTuple):
-    """What the compiled generator reads, in the order of ``_draw_attributes``'s arguments."""
+class PopulationInputs(NamedTuple):
+    """What the compiled generator reads of a population config."""
 
-    scalars: np.ndarray
+    scalars: np.ndarray  # one POPULATION_DTYPE record
     form_cum: np.ndarray
     sector_cum: np.ndarray
     sector_mult: np.ndarray
@@ -135,41 +94,44 @@ class PopulationArrays(NamedTuple):
     thresholds: np.ndarray
 
 
-def population_parameters(pop: PopulationConfig) -> PopulationArrays:
-    """Arrays the compiled generator reads: category cumulative shares and the scalar vector."""
-    s = np.zeros(N_SCALARS)
-    s[S_SIZE_MU] = math.log(pop.size.median)
-    s[S_SIZE_SIGMA] = pop.size.sigma
-    s[S_SIZE_MIN] = pop.size.min
-    s[S_SIZE_MAX] = pop.size.max
+def population_inputs(pop: PopulationConfig) -> PopulationInputs:
+    """The generator's inputs: category cumulative shares and the scalar record."""
+    s = records(1, POPULATION_DTYPE)
+    s["n_agents"] = pop.n_agents
+    s["size_mu"] = math.log(pop.size.median)
+    s["size_sigma"] = pop.size.sigma
+    s["size_min"] = pop.size.min
+    s["size_max"] = pop.size.max
     sd_log10 = pop.size.sigma / math.log(10.0)
     total_sd = math.hypot(pop.maturity.sd, pop.maturity.size_slope * sd_log10)
     # the location is solved for the total logit spread; the size term is centred
-    s[S_MAT_MU] = logit_normal_location(pop.maturity.mean, total_sd)
-    s[S_MAT_SD] = pop.maturity.sd
-    s[S_MAT_SLOPE] = pop.maturity.size_slope
-    s[S_MEAN_LOG10_SIZE] = math.log10(pop.size.median)
-    s[S_CONVINCED] = pop.convinced_share
-    s[S_NEED_SIZE_EFFECT] = pop.needs.size_effect
-    s[S_DEPTH_NOISE] = pop.needs.depth_noise
-    s[S_TENSION_MU], s[S_TENSION_SD] = _ln(pop.financial_tension)
-    s[S_ADMIN_MU], s[S_ADMIN_SD] = _ln(pop.admin_pressure)
-    s[S_POSTURE_MU], s[S_POSTURE_SD] = _ln(pop.cooperative_posture)
-    s[S_LEAD_MU], s[S_LEAD_SD] = _ln(pop.leadership)
+    s["maturity_mu"] = logit_normal_location(pop.maturity.mean, total_sd)
+    s["maturity_sd"] = pop.maturity.sd
+    s["maturity_slope"] = pop.maturity.size_slope
+    s["mean_log10_size"] = math.log10(pop.size.median)
+    s["convinced_share"] = pop.convinced_share
+    s["need_size_effect"] = pop.needs.size_effect
+    s["depth_noise"] = pop.needs.depth_noise
+    for name, spec in (
+        ("tension", pop.financial_tension),
+        ("admin", pop.admin_pressure),
+        ("posture", pop.cooperative_posture),
+        ("leadership", pop.leadership),
+    ):
+        s[f"{name}_mu"] = logit_normal_location(spec.mean, spec.sd)
+        s[f"{name}_sd"] = spec.sd
     thr = pop.adoption_threshold
-    s[S_THR_MU] = logit_normal_location(thr.mean, thr.sd)
-    s[S_THR_SD] = thr.sd
-    s[S_THR_ZERO] = thr.zero_share
+    s["threshold_mu"] = logit_normal_location(thr.mean, thr.sd)
+    s["threshold_sd"] = thr.sd
+    s["threshold_zero"] = thr.zero_share
     net = pop.network
-    s[S_TIE_STUBS] = net.mean_degree / 2.0
-    s[S_P_SECTOR_PROVINCE] = net.same_sector_province
-    s[S_P_SECTOR] = net.same_sector
-    s[S_P_PROVINCE] = net.same_province
-    s[S_RIVAL_STUBS] = net.competitors_per_ees / 2.0
-    s[S_RIVAL_SAME_PROVINCE] = net.competitor_same_province
-    from mutusim.catalogue import SERVICE_NAMES
-
-    return PopulationArrays(
+    s["tie_stubs"] = net.mean_degree / 2.0
+    s["p_sector_province"] = net.same_sector_province
+    s["p_sector"] = net.same_sector
+    s["p_province"] = net.same_province
+    s["rival_stubs"] = net.competitors_per_ees / 2.0
+    s["rival_same_province"] = net.competitor_same_province
+    return PopulationInputs(
         scalars=s,
         form_cum=np.cumsum([pop.legal_forms.get(f, 0.0) for f in LEGAL_FORMS]),
         sector_cum=np.cumsum([sec.share for sec in pop.sectors]),
@@ -186,78 +148,61 @@ def _logistic(x: float) -> float:
 
 
 @njit(cache=True)
-def _draw_attributes(
-    seed, run, n, s, form_cum, sector_cum, sector_mult, province_cum, service_prob, thresholds
-):
+def draw_attributes(seed, run, inputs, af, ai):
+    """Draw every EES's attributes and initial state into the field-major arrays ``af`` and
+    ``ai`` (columns ``AF`` / ``AI``): legal form, sector, province, size, maturity,
+    conviction, needs (perimeter and depth), tension, pressure, posture, leadership, threshold."""
+    s = inputs.scalars[0]
+    form_cum, sector_cum, sector_mult = inputs.form_cum, inputs.sector_cum, inputs.sector_mult
+    service_prob, thresholds = inputs.service_prob, inputs.thresholds
     key = rng.step_key(seed, run, rng.POPULATION_STEP)
-    legal_form = np.empty(n, np.int64)
-    sector = np.empty(n, np.int64)
-    province = np.empty(n, np.int64)
-    size = np.empty(n)
-    log10_size = np.empty(n)
-    depth = np.empty(n)
-    perimeter = np.zeros(n, np.int64)
-    n_needed = np.zeros(n, np.int64)
-    tension = np.empty(n)
-    admin = np.empty(n)
-    posture = np.empty(n)
-    leadership = np.empty(n)
-    threshold = np.empty(n)
-    maturity = np.empty(n)
-    convinced = np.empty(n, np.bool_)
+    sector, size, log10_size = ai[AI.sector], af[AF.size], af[AF.log10_size]
+    perimeter, n_needed = ai[AI.perimeter], ai[AI.n_needed]
+    n = af.shape[1]
     for i in range(n):
-        legal_form[i] = rng.categorical(rng.uniform_from_key(key, i, rng.P_LEGAL_FORM), form_cum)
+        ai[AI.legal_form, i] = rng.categorical(
+            rng.uniform_from_key(key, i, rng.P_LEGAL_FORM), form_cum
+        )
         sector[i] = rng.categorical(rng.uniform_from_key(key, i, rng.P_SECTOR), sector_cum)
-        province[i] = rng.categorical(rng.uniform_from_key(key, i, rng.P_PROVINCE), province_cum)
+        ai[AI.province, i] = rng.categorical(
+            rng.uniform_from_key(key, i, rng.P_PROVINCE), inputs.province_cum
+        )
         z = rng.normal_from_key(key, i, rng.P_SIZE)
-        raw = math.exp(s[S_SIZE_MU] + math.log(sector_mult[sector[i]]) + s[S_SIZE_SIGMA] * z)
-        size[i] = min(s[S_SIZE_MAX], max(s[S_SIZE_MIN], math.ceil(raw)))
+        raw = math.exp(s.size_mu + math.log(sector_mult[sector[i]]) + s.size_sigma * z)
+        size[i] = min(s.size_max, max(s.size_min, math.ceil(raw)))
         log10_size[i] = math.log10(size[i])
         z = rng.normal_from_key(key, i, rng.P_MATURITY)
-        maturity[i] = _logistic(
-            s[S_MAT_MU] + s[S_MAT_SLOPE] * (log10_size[i] - s[S_MEAN_LOG10_SIZE]) + s[S_MAT_SD] * z
+        af[AF.maturity, i] = _logistic(
+            s.maturity_mu
+            + s.maturity_slope * (log10_size[i] - s.mean_log10_size)
+            + s.maturity_sd * z
         )
-        convinced[i] = rng.uniform_from_key(key, i, rng.P_CONVINCED) < s[S_CONVINCED]
-        boost = 1.0 + s[S_NEED_SIZE_EFFECT] * log10_size[i]
+        ai[AI.convinced, i] = rng.uniform_from_key(key, i, rng.P_CONVINCED) < s.convinced_share
+        boost = 1.0 + s.need_size_effect * log10_size[i]
+        perimeter[i] = 0
+        n_needed[i] = 0
         for k in range(len(service_prob)):
             u = rng.uniform_from_key(key, i, rng.P_NEEDS + rng.SUB * k)
             if u < min(1.0, service_prob[k] * boost):
                 perimeter[i] |= np.int64(1) << np.int64(k)
                 n_needed[i] += 1
         z = rng.normal_from_key(key, i, rng.P_DEPTH)
-        depth[i] = min(1.0, max(0.0, log10_size[i] / 3.0 + s[S_DEPTH_NOISE] * z))
+        af[AF.depth, i] = min(1.0, max(0.0, log10_size[i] / 3.0 + s.depth_noise * z))
         z = rng.normal_from_key(key, i, rng.P_TENSION)
-        tension[i] = _logistic(s[S_TENSION_MU] + s[S_TENSION_SD] * z)
+        af[AF.financial_tension, i] = _logistic(s.tension_mu + s.tension_sd * z)
         z = rng.normal_from_key(key, i, rng.P_ADMIN)
-        admin[i] = _logistic(s[S_ADMIN_MU] + s[S_ADMIN_SD] * z)
+        af[AF.admin_pressure, i] = _logistic(s.admin_mu + s.admin_sd * z)
         z = rng.normal_from_key(key, i, rng.P_POSTURE)
-        posture[i] = _logistic(s[S_POSTURE_MU] + s[S_POSTURE_SD] * z)
+        af[AF.cooperative_posture, i] = _logistic(s.posture_mu + s.posture_sd * z)
         z = rng.normal_from_key(key, i, rng.P_LEADERSHIP)
-        leadership[i] = _logistic(s[S_LEAD_MU] + s[S_LEAD_SD] * z)
+        af[AF.leadership, i] = _logistic(s.leadership_mu + s.leadership_sd * z)
         if len(thresholds) == n:
-            threshold[i] = thresholds[i]
-        elif rng.uniform_from_key(key, i, rng.P_THRESHOLD_ZERO) < s[S_THR_ZERO]:
-            threshold[i] = 0.0
+            af[AF.adoption_threshold, i] = thresholds[i]
+        elif rng.uniform_from_key(key, i, rng.P_THRESHOLD_ZERO) < s.threshold_zero:
+            af[AF.adoption_threshold, i] = 0.0
         else:
             z = rng.normal_from_key(key, i, rng.P_THRESHOLD)
-            threshold[i] = _logistic(s[S_THR_MU] + s[S_THR_SD] * z)
-    return (
-        legal_form,
-        sector,
-        province,
-        size,
-        log10_size,
-        depth,
-        perimeter,
-        n_needed,
-        tension,
-        admin,
-        posture,
-        leadership,
-        threshold,
-        maturity,
-        convinced,
-    )
+            af[AF.adoption_threshold, i] = _logistic(s.threshold_mu + s.threshold_sd * z)
 
 
 @njit(cache=True)
@@ -300,7 +245,7 @@ def _to_csr(n, src, dst, m):
         raw[fill[dst[e]]] = src[e]
         fill[dst[e]] += 1
     out_ptr = np.zeros(n + 1, np.int64)
-    out = np.empty(ptr[-1], np.int64)
+    out = np.empty(ptr[-1], INT)
     k = 0
     for i in range(n):
         lo, hi = ptr[i], ptr[i + 1]
@@ -332,7 +277,12 @@ def _stub_count(key, i, mean_stubs, purpose):
 
 
 @njit(cache=True)
-def _networks(seed, run, sector, province, n_sectors, s):
+def draw_networks(seed, run, ai, n_sectors, scalars):
+    """Social ties (clustered by sector and province) and competition ties (same activity,
+    mostly same province), both undirected, in CSR form: tie_ptr, tie_idx, rival_ptr,
+    rival_idx."""
+    s = scalars[0]
+    sector, province = ai[AI.sector], ai[AI.province]
     n = len(sector)
     n_prov = 5
     cell = sector * n_prov + province
@@ -341,15 +291,15 @@ def _networks(seed, run, sector, province, n_sectors, s):
     prov_order, prov_start = _groups(province, n_prov)
     all_order, all_start = _groups(np.zeros(n, np.int64), 1)
     key = rng.step_key(seed, run, rng.POPULATION_STEP)
-    p1 = s[S_P_SECTOR_PROVINCE]
-    p2 = p1 + s[S_P_SECTOR]
-    p3 = p2 + s[S_P_PROVINCE]
-    cap = n * (int(s[S_TIE_STUBS]) + 1)
+    p1 = s.p_sector_province
+    p2 = p1 + s.p_sector
+    p3 = p2 + s.p_province
+    cap = n * (int(s.tie_stubs) + 1)
     src = np.empty(cap, np.int64)
     dst = np.empty(cap, np.int64)
     m = 0
     for i in range(n):
-        stubs = _stub_count(key, i, s[S_TIE_STUBS], rng.P_TIE_KIND + rng.SUB * 1000)
+        stubs = _stub_count(key, i, s.tie_stubs, rng.P_TIE_KIND + rng.SUB * 1000)
         for k in range(stubs):
             u = rng.uniform_from_key(key, i, rng.P_TIE_KIND + rng.SUB * k)
             v = rng.uniform_from_key(key, i, rng.P_TIE_PICK + rng.SUB * k)
@@ -366,16 +316,16 @@ def _networks(seed, run, sector, province, n_sectors, s):
                 dst[m] = j
                 m += 1
     tie_ptr, tie_idx = _to_csr(n, src, dst, m)
-    cap = n * (int(s[S_RIVAL_STUBS]) + 1)
+    cap = n * (int(s.rival_stubs) + 1)
     src = np.empty(cap, np.int64)
     dst = np.empty(cap, np.int64)
     m = 0
     for i in range(n):
-        stubs = _stub_count(key, i, s[S_RIVAL_STUBS], rng.P_RIVAL_KIND + rng.SUB * 1000)
+        stubs = _stub_count(key, i, s.rival_stubs, rng.P_RIVAL_KIND + rng.SUB * 1000)
         for k in range(stubs):
             u = rng.uniform_from_key(key, i, rng.P_RIVAL_KIND + rng.SUB * k)
             v = rng.uniform_from_key(key, i, rng.P_RIVAL_PICK + rng.SUB * k)
-            if u < s[S_RIVAL_SAME_PROVINCE]:
+            if u < s.rival_same_province:
                 j = _pick(cell_order, cell_start, cell[i], v)
             else:
                 j = _pick(sec_order, sec_start, sector[i], v)
@@ -387,12 +337,57 @@ def _networks(seed, run, sector, province, n_sectors, s):
     return tie_ptr, tie_idx, rival_ptr, rival_idx
 
 
+class Population:
+    """One run's EES as a struct of arrays: every agent field of ``mutusim.contract.fields``
+    (``pop.size``, ``pop.maturity``, … read the field-major arrays ``af`` / ``ai``), the two
+    networks in CSR form and the sector names."""
+
+    def __init__(self, af, ai, tie_ptr, tie_idx, rival_ptr, rival_idx, sector_names) -> None:
+        self.af, self.ai = af, ai
+        self.tie_ptr, self.tie_idx = tie_ptr, tie_idx
+        self.rival_ptr, self.rival_idx = rival_ptr, rival_idx
+        self.sector_names: tuple[str, ...] = sector_names
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in AF.__members__:
+            return self.af[AF[name]]
+        if name in AI.__members__:
+            return self.ai[AI[name]]
+        raise AttributeError(name)
+
+    @property
+    def n(self) -> int:
+        """Number of EES."""
+        return self.af.shape[1]
+
+    def ties(self, i: int) -> np.ndarray:
+        """Social ties of EES ``i`` (sorted indices)."""
+        return self.tie_idx[self.tie_ptr[i] : self.tie_ptr[i + 1]]
+
+    def rivals(self, i: int) -> np.ndarray:
+        """Competition ties of EES ``i`` (sorted indices)."""
+        return self.rival_idx[self.rival_ptr[i] : self.rival_ptr[i + 1]]
+
+
+@njit(cache=True)
+def new_agent_arrays(n):
+    """Field-major arrays of ``n`` EES (``af``, ``ai``), each field at its initial value."""
+    af = np.empty((len(AGENT_FLOAT_INITIAL), n))
+    ai = np.empty((len(AGENT_INT_INITIAL), n), INT)
+    for c in range(len(AGENT_FLOAT_INITIAL)):
+        af[c, :] = AGENT_FLOAT_INITIAL[c]
+    for c in range(len(AGENT_INT_INITIAL)):
+        ai[c, :] = AGENT_INT_INITIAL[c]
+    return af, ai
+
+
 def generate_population(pop: PopulationConfig, seed: int, run: int) -> Population:
     """Draw run ``run`` of seed ``seed``'s population: same inputs, same population."""
-    p = population_parameters(pop)
-    attrs = _draw_attributes(seed, run, pop.n_agents, *p)
-    nets = _networks(seed, run, attrs[1], attrs[2], len(pop.sectors), p.scalars)
-    return Population(*attrs, *nets, sector_names=tuple(s.name for s in pop.sectors))
+    inputs = population_inputs(pop)
+    af, ai = new_agent_arrays(pop.n_agents)
+    draw_attributes(seed, run, inputs, af, ai)
+    nets = draw_networks(seed, run, ai, len(pop.sectors), inputs.scalars)
+    return Population(af, ai, *nets, sector_names=tuple(s.name for s in pop.sectors))
 
 
-assert N_SERVICES <= 62, "perimeters are 64-bit masks"
+assert N_SERVICES <= 31, "perimeters are 32-bit masks"

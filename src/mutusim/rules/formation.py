@@ -137,3 +137,36 @@ def governance_quality(
     if facilitated:
         g += facilitator_bonus
     return min(1.0, max(0.0, g))
+
+
+@rule(
+    "R44",
+    "The rivalry inside a group is the share of its member pairs linked by a competition tie.",
+    "§4.3, §9.2",
+)
+def rival_share(rival_ends: int, n_members: int) -> float:
+    """Share in [0, 1]; ``rival_ends`` counts each competition tie inside the group from both
+    ends (the sum over members of their rivals among the members)."""
+    if n_members < 2:
+        return 0.0
+    return (rival_ends / 2.0) / (n_members * (n_members - 1) / 2.0)
+
+
+@rule(
+    "R46",
+    "A project's collaboration intensity is the mean cooperative posture of its members.",
+    "§4.6, §8.1",
+)
+def collaboration_intensity(sum_posture: float, n_members: int) -> float:
+    """Collaboration in [0, 1] (0 for an empty project)."""
+    return sum_posture / n_members if n_members > 0 else 0.0
+
+
+@rule(
+    "R47",
+    "The financial plan is accepted when the members' utilities, summed, are not negative.",
+    "§8.2 step 7",
+)
+def financial_plan_accepted(sum_utility: float) -> bool:
+    """Whether a forming project may leave the financial-plan phase."""
+    return sum_utility >= 0.0

@@ -54,3 +54,16 @@ def joiner_ring(innermost_tie_ring: int, well_mixed: bool) -> int:
     if well_mixed or innermost_tie_ring < 0:
         return 1
     return innermost_tie_ring + 1
+
+
+@rule(
+    "R45",
+    "The influence a running project has on a candidate is the share of the candidate's ties "
+    "that are its members (well-mixed: the share of all EES).",
+    "§8.4; Bass 1969",
+)
+def influence_share(members_seen: int, population_seen: int) -> float:
+    """Influence in [0, 1]; 0 when the candidate sees nobody."""
+    if population_seen <= 0:
+        return 0.0
+    return members_seen / population_seen

@@ -1,0 +1,117 @@
+"""Scalar parameters of a run as one record, derived from the scenario's config schema.
+
+Every leaf of ``ScenarioConfig`` (``mechanisms.*``, ``behaviour.*``, ``formation.*``,
+``projects.*``, ``commitment.*``, ``benefits.*``, ``horizon_months``, ``budget_eur``) becomes a
+field of ``PARAM_DTYPE`` named by its dotted path with ``_`` for ``.``: the compiled phases read
+``p.behaviour_innovation`` where the YAML says ``behaviour: {innovation: …}``. Booleans stay
+booleans, integers integers; a ``Literal`` choice becomes the index of the chosen value
+(``choice_code``). The population, the policies and the initial projects have their own
+layouts; the pooling modes are a small table of ``MODE_DTYPE`` records (``projects.modes``).
+A new config field is therefore readable in the kernels without any other change.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from mutusim.catalogue import MODES
+from mutusim.config.schema import ModeSpec, ScenarioConfig
+from mutusim.contract.records import records
+
+NOT_SCALAR = {"name", "description", "population", "policies", "initial_projects"}
+"""Top-level config fields with layouts of their own."""
+MODE_TABLE = "projects.modes"
+
+
+@dataclass(frozen=True)
+class ScalarParameter:
+    """One scalar parameter: its dotted config path, its record field and its dtype."""
+
+    path: str
+    name: str
+    dtype: str  # numpy dtype code: "f8", "i8" or "b1"
+    choices: tuple[str, ...] = ()  # the Literal's values, for choice parameters
+
+
+def _dtype(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    optional = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if type(None) in typing.get_args(annotation) and len(optional) == 1:
+        return _dtype(optional[0])  # null is resolved by DERIVED
+    if typing.get_origin(annotation) is typing.Literal:
+        return "i8", tuple(typing.get_args(annotation))
+    if annotation is bool:
+        return "b1", ()
+    if annotation is int:
+        return "i8", ()
+    if annotation is float:
+        return "f8", ()
+    raise TypeError(f"no scalar layout for a parameter of type {annotation!r}")
+
+
+def _walk(model: type[BaseModel], prefix: str) -> list[ScalarParameter]:
+    found = []
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        if path in NOT_SCALAR or path == MODE_TABLE:
+            continue
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found.extend(_walk(annotation, path + "."))
+            continue
+        dtype, choices = _dtype(annotation)
+        found.append(ScalarParameter(path, path.replace(".", "_"), dtype, choices))
+    return found
+
+
+SCALAR_PARAMETERS: tuple[ScalarParameter, ...] = tuple(_walk(ScenarioConfig, ""))
+
+DERIVED = {
+    "projects.max_projects": lambda config: max(2000, config.population.n_agents // 2),
+}
+"""Optional parameters and the value a null takes, derived from the scenario (a fixed number
+of project slots would bind in large populations: what grows faster than the population)."""
+PARAM_DTYPE = np.dtype([(p.name, p.dtype) for p in SCALAR_PARAMETERS], align=True)
+BY_PATH = {p.path: p for p in SCALAR_PARAMETERS}
+
+MODE_FIELDS = tuple(ModeSpec.model_fields)
+MODE_DTYPE = np.dtype([(name, "f8") for name in MODE_FIELDS], align=True)
+
+assert len({p.name for p in SCALAR_PARAMETERS}) == len(SCALAR_PARAMETERS), "names collide"
+
+
+def choice_code(path: str, value: str) -> int:
+    """The code the kernels compare a choice parameter with (``p.<name> == code``)."""
+    return BY_PATH[path].choices.index(value)
+
+
+def _value(config: BaseModel, path: str) -> Any:
+    value: Any = config
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def parameter_record(config: ScenarioConfig) -> np.ndarray:
+    """The scalar parameters of ``config`` as a one-element ``PARAM_DTYPE`` array."""
+    record = records(1, PARAM_DTYPE)
+    for p in SCALAR_PARAMETERS:
+        value = _value(config, p.path)
+        if value is None:
+            value = DERIVED[p.path](config)
+        record[p.name] = p.choices.index(value) if p.choices else value
+    return record
+
+
+def mode_records(config: ScenarioConfig) -> np.ndarray:
+    """The pooling modes' cost and governance parameters, one record per mode (MODES order)."""
+    table = records(len(MODES), MODE_DTYPE)
+    for m, mode in enumerate(MODES):
+        spec = config.projects.modes[mode]
+        for name in MODE_FIELDS:
+            table[m][name] = getattr(spec, name)
+    return table
