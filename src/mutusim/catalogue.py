@@ -32,6 +32,7 @@ LEGAL_FORMS = ("asbl", "cooperative", "mutual", "foundation", "sfs")
 society, foundation, social-purpose company (SFS)."""
 
 PROVINCES = ("hainaut", "liege", "namur", "brabant_wallon", "luxembourg")
+N_PROVINCES = len(PROVINCES)
 
 MODES = ("shared_personnel", "joint_purchases", "co_ownership")
 """Pooling modes, the columns of the §7 table."""

@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from mutusim import rng
-from mutusim.catalogue import LEGAL_FORMS, N_SERVICES, PROVINCES, SERVICE_NAMES
+from mutusim.catalogue import LEGAL_FORMS, N_PROVINCES, N_SERVICES, PROVINCES, SERVICE_NAMES
 from mutusim.config.schema import PopulationConfig
 from mutusim.contract.fields import AF, AGENT_FLOAT_INITIAL, AGENT_INT_INITIAL, AI, INT
 from mutusim.contract.records import records
@@ -284,7 +284,7 @@ def draw_networks(seed, run, ai, n_sectors, scalars):
     s = scalars[0]
     sector, province = ai[AI.sector], ai[AI.province]
     n = len(sector)
-    n_prov = 5
+    n_prov = N_PROVINCES
     cell = sector * n_prov + province
     cell_order, cell_start = _groups(cell, n_sectors * n_prov)
     sec_order, sec_start = _groups(sector, n_sectors)
