@@ -16,6 +16,7 @@ import pandas as pd
 from mutusim import rng
 from mutusim.catalogue import MODES, STATUS_NAMES, STATUS_RUNNING
 from mutusim.config import ScenarioConfig, load_config
+from mutusim.config.schema import check_seed
 from mutusim.results import PROJECT_COLUMNS, SimulationResult
 
 ENGINES = ("mesa", "numba")
@@ -134,6 +135,7 @@ def simulate(
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
+    check_seed(seed)
     if not isinstance(config, ScenarioConfig):
         config = load_config(config)
     stories: dict = {}
