@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import signal
 import sys
 import threading
@@ -234,19 +235,32 @@ def _summary(result) -> str:
     return "\n".join(lines)
 
 
+def _default_out(name: str, source: str) -> Path:
+    """``results/<name>``, for a scenario name that is one plain folder name."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in {".", ".."}:
+        raise ConfigError(
+            f"{source}: field 'name': expected a name usable as the folder results/NAME "
+            f"(letters, digits, _ . -), or give --out; found {name!r}"
+        )
+    return Path("results") / name
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate, simulate with a progress bar, write results and the adoption chart."""
     from tqdm import tqdm
 
     from mutusim import sizing
     from mutusim.plotting import adoption_chart
+    from mutusim.results import check_run_folder
     from mutusim.simulate import default_engine, simulate
 
     config = load_config(args.config, args.overrides)
     engine = args.engine or default_engine(args.runs)
-    sizing.check_run(config, args.runs, engine, args.config or "configs/baseline.yaml")
-    out = Path(args.out) if args.out else Path("results") / config.name
+    source = args.config or "configs/baseline.yaml"
+    sizing.check_run(config, args.runs, engine, source)
+    out = Path(args.out) if args.out else _default_out(config.name, source)
     atomic.check_output_folder(out)
+    check_run_folder(out)
     total = args.runs * config.horizon_months
     with tqdm(
         total=total, unit="month", desc=f"{config.name}", file=sys.stderr, disable=None

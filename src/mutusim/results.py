@@ -119,14 +119,8 @@ class SimulationResult:
         )
         with folder_lock(out):
             atomic.remove_temporaries(out)
-            if (out / manifests.NAME).is_file():
-                held = _manifest_kind(out)
-                if held != "run":
-                    raise StoreError(
-                        f"--out {out}: expected a folder of `mutusim run` results; found {held}; "
-                        "choose another folder"
-                    )
-                (out / manifests.NAME).unlink()  # incomplete until the new manifest is in
+            check_run_folder(out)
+            (out / manifests.NAME).unlink(missing_ok=True)  # incomplete until the new one is in
             writers: dict[str, Callable[[Path], object]] = {
                 f"{name}.parquet": _parquet_writer(getattr(self, name)) for name in TABLES
             }
@@ -140,6 +134,18 @@ class SimulationResult:
 
 def _parquet_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
     return lambda path: frame.to_parquet(path, index=False)
+
+
+def check_run_folder(out: Path) -> None:
+    """Refuse a folder that holds something else than `mutusim run` results (an experiment,
+    a manifest mutusim did not write): a run would overwrite its manifest."""
+    if (out / manifests.NAME).is_file():
+        held = _manifest_kind(out)
+        if held != "run":
+            raise StoreError(
+                f"--out {out}: expected a folder of `mutusim run` results; found {held}; "
+                "choose another folder"
+            )
 
 
 def _manifest_kind(out: Path) -> str:

@@ -120,6 +120,24 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
+def _check_keys(value: Any, where: str) -> None:
+    """Refuse a mapping key that is not text (``1:``, ``yes:``, ``? [a]`` or a missing key):
+    every field of a config or experiment has a name."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    field = f"field '{path}'" if path else "the document"
+                    raise ConfigError(
+                        f"{where}: {field}: expected names as keys; found the key {_short(key)}"
+                    )
+                stack.append((f"{path}.{key}" if path else key, child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}.{i}", child) for i, child in enumerate(node))
+
+
 def parse_yaml(text: str, where: str, malformed_as_text: bool = False) -> Any:
     """The value of one YAML document, read safely (see the module's docstring); errors are
     ``ConfigError`` naming ``where`` (a file, or ``--set key``). ``malformed_as_text``: text
@@ -135,7 +153,9 @@ def parse_yaml(text: str, where: str, malformed_as_text: bool = False) -> Any:
                 f"{where}: expected at most {MAX_YAML_NODES:,} values once aliases are expanded; "
                 f"found more (aliases repeat a value too often)"
             )
-        return loader.construct_document(node)
+        value = loader.construct_document(node)
+        _check_keys(value, where)
+        return value
     except _DuplicateKey as exc:
         raise ConfigError(
             f"{where}: field {_short(exc.key)} at line {exc.line}: expected each key once in a "
@@ -243,6 +263,11 @@ def _load_scenario_file(path: Path, origins: dict[str, str], depth: int = 0) -> 
         parent_path = path.parent / parent
         if _kind_of(parent_path):
             parent_path = config_dir() / parent  # a name relative to configs/
+        if _kind_of(parent_path):
+            raise ConfigError(
+                f"{path}: field 'extends': expected a scenario file next to this one or in "
+                f"{config_dir()}; found {_short(parent)}, which is neither"
+            )
         base = _load_scenario_file(parent_path, origins, depth + 1)
         raw = _deep_merge(base, raw)
     for key in raw:

@@ -42,7 +42,10 @@ _QUIET = ("distributed", "tornado", "asyncio")
 
 
 def check_address(address: str, option: str = "--scheduler") -> str:
-    """Refuse an address that is not ``[SCHEME://]HOST:PORT`` with a port in 1–65535."""
+    """Refuse an address that is not ``[SCHEME://]HOST:PORT`` with a port in 1–65535 (or the
+    ``inproc://`` address of a cluster inside this process)."""
+    if address.startswith("inproc://"):
+        return address
     match = _ADDRESS.match(address.strip())
     expected = "an address tcp://HOST:PORT (PORT from 1 to 65535)"
     if match is None:
@@ -71,10 +74,11 @@ def quiet_logs() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
+def connect(address: str, timeout: float | None = None) -> Any:
     """A dask client of the scheduler at ``address``, or ``ClusterError`` within
-    ``timeout`` seconds."""
+    ``timeout`` seconds (default ``CONNECT_TIMEOUT``)."""
     address = check_address(address)
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     from dask.distributed import Client
 
     with quiet_logs():
@@ -94,6 +98,20 @@ def _workers(client: Any) -> int | None:
         return len(client.scheduler_info()["workers"])
     except Exception:  # any failure to ask means the scheduler cannot be reached
         return None
+
+
+def _result(client: Any, future: Any, address: str, what: str) -> Any:
+    """The result of a finished future, or the ``ClusterError`` that says why there is none:
+    the scheduler was lost, or the job failed on its worker."""
+    try:
+        return future.result()
+    except Exception as exc:  # the job's own error, or the lost connection's
+        if future.status == "cancelled" or client.status != "running":
+            raise ClusterError(f"lost the dask scheduler at {address}") from None
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        raise ClusterError(
+            f"{what} failed on the cluster: {type(exc).__name__}: {detail}"
+        ) from None
 
 
 def compute(
@@ -121,15 +139,7 @@ def compute(
             batch = pending.next_batch(block=False)
             for future in batch:
                 job = futures.pop(future)
-                if future.status == "cancelled" or client.status != "running":
-                    raise ClusterError(f"lost the dask scheduler at {address}")
-                if future.status == "error":
-                    error = future.exception()
-                    raise ClusterError(
-                        f"{describe(job)} failed on the cluster: {type(error).__name__}: "
-                        f"{str(error).splitlines()[0] if str(error) else ''}"
-                    )
-                save(job, future.result())
+                save(job, _result(client, future, address, describe(job)))
                 future.release()
             if batch:
                 without_workers_since = None

@@ -47,19 +47,21 @@ def _load(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def _typed(base_config: ScenarioConfig, values: dict[str, Any]) -> dict[str, Any]:
-    """Round values of integer parameters (designs draw floats)."""
+def _typed(
+    base_config: ScenarioConfig, values: dict[str, Any], ranges: dict[str, Range]
+) -> dict[str, Any]:
+    """A design point's values as plain Python: draws from a ``min``/``max`` range are rounded
+    for integer parameters (designs draw floats); explicit ``values`` are kept as given, so
+    validation sees exactly what the file says."""
     out = {}
     for key, value in values.items():
+        if isinstance(value, np.generic):
+            value = value.item()
         current = _current(base_config, key)
-        if isinstance(current, bool):
-            out[key] = bool(round(float(value)))
-        elif isinstance(current, int) and not isinstance(value, str):
-            out[key] = round(float(value))
-        elif isinstance(value, np.generic):
-            out[key] = value.item()
-        else:
-            out[key] = value
+        drawn = ranges[key].values is None
+        if drawn and type(current) is int and isinstance(value, float) and math.isfinite(value):
+            value = round(value)
+        out[key] = value
     return out
 
 
@@ -195,7 +197,7 @@ def cells(
         return [Cell(0, "base", {}, base)]
     out = []
     for i, values in enumerate(design_points(exp)):
-        typed = _typed(base, values)
+        typed = _typed(base, values, exp.parameters)
         config = _load(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
         out.append(Cell(i, f"point{i:05d}", typed, config))
     return out

@@ -130,8 +130,10 @@ def _check_outcomes(exp: Any, all_cells: list[Cell], source: str) -> None:
     """Refuse an outcome that is not an output of every scenario."""
     from mutusim.model.outputs import output_names
 
+    known_by_sectors: dict[tuple[str, ...], list[str]] = {}
     for cell in all_cells:
-        known = output_names(tuple(s.name for s in cell.config.population.sectors))
+        sectors = tuple(s.name for s in cell.config.population.sectors)
+        known = known_by_sectors.setdefault(sectors, output_names(sectors))
         unknown = [o for o in exp.outcomes if o not in known]
         if unknown:
             raise ConfigError(
