@@ -249,3 +249,17 @@ def test_a_lost_scheduler_keeps_the_chunks_done_and_a_new_cluster_finishes(
 )
 def test_scheduler_addresses_in_the_usual_forms_are_accepted(address):
     assert cluster.check_address(address).endswith(":8786")
+
+
+def test_a_worker_with_other_mutusim_sources_is_refused(experiment_file, tmp_path, monkeypatch):
+    from dask.distributed import LocalCluster
+
+    from mutusim.experiments import runner
+
+    monkeypatch.setattr(runner, "source_sha256", lambda: "0" * 64)  # here, not on the worker
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as other:
+        with pytest.raises(ClusterError, match="install the same mutusim on every dask worker"):
+            run_experiment(experiment_file, out=tmp_path / "out", scheduler=other.scheduler_address)
+    assert manifest.read(tmp_path / "out")["parts"] == {}

@@ -299,3 +299,22 @@ def test_the_adoption_chart_is_recorded_and_checked(tmp_path):
     (out / "adoption.png").write_bytes(b"")
     with pytest.raises(StoreError, match=r"adoption\.png.*damaged or changed"):
         write_report(out, lang="en")
+
+
+def test_parts_from_other_mutusim_sources_are_computed_again(
+    experiment_file, reference, tmp_path, monkeypatch, capsys
+):
+    """A folder half-computed by another version of the model is not mixed with this one's."""
+    from mutusim.experiments import runner
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(runner, "source_sha256", lambda: "0" * 64)
+    run_experiment(experiment_file, out=out, progress=False)
+    monkeypatch.undo()
+    capsys.readouterr()
+    run_experiment(experiment_file, out=out, progress=False)
+    assert "8 chunk(s) in" in capsys.readouterr().err
+    held = manifest.read(out)
+    assert {p["source_sha256"] for p in held["parts"].values()} == {held["source_sha256"]}
+    assert held["source_sha256"] != "0" * 64
+    same_results(reference, out)

@@ -5,8 +5,8 @@ Every file mutusim writes (Parquet parts, manifests, CSV summaries, PNG figures,
 the same folder (name starting with ``TEMP_PREFIX``, which readers of Parquet datasets skip),
 flushed to disk, given the mode ``0o666 & ~umask`` (``mkstemp`` would leave 0600), hashed and
 renamed into place. A file is therefore whole or absent, whatever kills the process; what a
-killed writer leaves is a temporary, removed by ``remove_temporaries`` the next time a command
-holds that folder's lock (``mutusim.lock``).
+killed writer leaves is a temporary, removed by ``remove_temporaries`` when an interrupted
+command stops, or the next time a command holds that folder's lock (``mutusim.lock``).
 
 ``check_output_folder`` and ``check_output_file`` tell, before any work starts, whether a
 ``--out`` can be written at all (not a file, not read-only).
@@ -91,10 +91,11 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     (or interruption) the temporary is removed and ``path`` is left as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp: Path | None = None
     try:
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
+        os.close(fd)
         write(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
@@ -102,7 +103,8 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
         written = digest(tmp)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
     return written
 

@@ -15,6 +15,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import NoReturn
 
@@ -237,10 +238,10 @@ def _summary(result) -> str:
 
 def _default_out(name: str, source: str) -> Path:
     """``results/<name>``, for a scenario name that is one plain folder name."""
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name in {".", ".."}:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name) or name in {".", ".."}:
         raise ConfigError(
             f"{source}: field 'name': expected a name usable as the folder results/NAME "
-            f"(letters, digits, _ . -), or give --out; found {name!r}"
+            f"(up to 100 letters, digits, _ . -), or give --out; found {name[:60]!r}"
         )
     return Path("results") / name
 
@@ -297,26 +298,30 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard": cmd_dashboard,
         "params": cmd_params,
     }
-    try:
-        return commands[args.command](args)
-    except MutusimError as exc:
-        return _fail(exc, exc.exit_status)
-    except KeyboardInterrupt as exc:
-        signum = signal_of(exc)
-        name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
-        return _fail(
-            f"interrupted ({name}) before any result was complete; run the command again",
-            128 + signum,
-        )
-    except MemoryError:
-        return _fail(
-            "out of memory: this machine cannot hold what the command needs; use fewer "
-            "runs or a smaller population",
-            2,
-        )
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        return _fail(f"{where}{exc.strerror or exc}", 2)
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            status = commands[args.command](args)
+        except MutusimError as exc:
+            return _fail(exc, exc.exit_status)  # the line says it all: warnings are dropped
+        except KeyboardInterrupt as exc:
+            signum = signal_of(exc)
+            name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+            return _fail(
+                f"interrupted ({name}) before any result was complete; run the command again",
+                128 + signum,
+            )
+        except MemoryError:
+            return _fail(
+                "out of memory: this machine cannot hold what the command needs; use fewer "
+                "runs or a smaller population",
+                2,
+            )
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            return _fail(f"{where}{exc.strerror or exc}", 2)
+    for warning in caught:  # a command that succeeded shows its warnings
+        warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+    return status
 
 
 def _fail(message: object, status: int) -> int:

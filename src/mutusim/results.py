@@ -9,6 +9,8 @@ input produces (inf, or NaN outside the columns where NaN means "not defined").
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -102,6 +104,7 @@ class SimulationResult:
             "versions": package_versions(),
             "python": platform.python_version(),
             "git_commit": git_commit(),
+            "source_sha256": source_sha256(),
         }
 
     def write(
@@ -125,10 +128,14 @@ class SimulationResult:
                 f"{name}.parquet": _parquet_writer(getattr(self, name)) for name in TABLES
             }
             writers.update(extra or {})
-            files = {
-                name: atomic.write_atomic(out / name, w).record() for name, w in writers.items()
-            }
-            manifests.write(out, {**self.manifest(), "files": files})
+            try:
+                files = {
+                    name: atomic.write_atomic(out / name, w).record() for name, w in writers.items()
+                }
+                manifests.write(out, {**self.manifest(), "files": files})
+            except BaseException:
+                atomic.remove_temporaries(out)  # a write cut short may leave one
+                raise
         return out
 
 
@@ -181,6 +188,17 @@ def check_finite(tables: Mapping[str, pd.DataFrame], where: str) -> None:
                 f"{numeric.columns[col]} ({at}): some parameter is too large for floating-point "
                 "arithmetic; use smaller values"
             )
+
+
+@functools.cache
+def source_sha256() -> str:
+    """SHA-256 of mutusim's own Python sources: two processes whose sources differ may
+    compute different results from the same config and seed, so stored chunks record it."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

@@ -41,6 +41,9 @@ MAX_YAML_NODES = 2_000_000
 MAX_SHOWN = 60
 """Characters of a found value shown in an error message."""
 
+_UNION_MEMBER = re.compile(r"str|int|float|bool|none|literal\[.*\]|[a-z-]+\[.*\]")
+"""How pydantic names the member of a union in an error's location (not a field)."""
+
 
 def config_dir() -> Path:
     """The folder of shipped configs: ``$MUTUSIM_CONFIG_DIR`` or the repository's ``configs/``."""
@@ -358,6 +361,13 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
     if kind == "union_tag_not_found":
         disc = error.get("ctx", {}).get("discriminator", "'type'")
         return f"a {disc} field saying which kind this is", f"no {disc}"
+    ctx = error.get("ctx", {})
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s)", _short(found)
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} item(s)", _short(found)
+    if kind == "string_pattern_mismatch":
+        return f"a name matching {ctx.get('pattern')}", _short(found)
     for lead in ("Input should be ", "Value error, ", "Assertion failed, "):
         if msg.startswith(lead):
             msg = msg[len(lead) :]
@@ -365,6 +375,11 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
     if msg.startswith(("greater", "less")):
         msg = "a number " + msg
     return msg, _short(found)
+
+
+def _section_check(error: dict[str, Any]) -> bool:
+    """A check of a whole section (a model validator): its message says what was found."""
+    return error["type"] == "value_error" and isinstance(error.get("input"), dict)
 
 
 _REPR = reprlib.Repr(
@@ -386,13 +401,18 @@ def format_validation_error(
     names of the kinds of a discriminated union, left out of field paths."""
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p)[:MAX_SHOWN] for p in err["loc"] if str(p) not in tags)
+        loc = ".".join(
+            str(p)[:MAX_SHOWN]
+            for p in err["loc"]
+            if str(p) not in tags and not _UNION_MEMBER.fullmatch(str(p))
+        )
         if err["type"] == "union_tag_invalid":  # name the field that picks the kind
             disc = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
             loc = f"{loc}.{disc}" if loc else disc
         expected, found = _describe(err)
         field = f"field '{loc}'" if loc else "the document"
-        lines.append(f"{_origin(loc, origins)}: {field}: expected {expected}; found {found}")
+        problem = expected if _section_check(err) else f"expected {expected}; found {found}"
+        lines.append(f"{_origin(loc, origins)}: {field}: {problem}")
     head = lines[0]
     if len(lines) > 1:
         head += f" (and {len(lines) - 1} more problem{'s' if len(lines) > 2 else ''}: "

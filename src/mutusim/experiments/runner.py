@@ -45,7 +45,7 @@ from mutusim.experiments import analysis, cluster, design, store
 from mutusim.experiments.design import Cell
 from mutusim.experiments.schema import Experiment, Sensitivity, Sweep
 from mutusim.lock import folder_lock
-from mutusim.results import check_finite, git_commit, package_versions
+from mutusim.results import check_finite, git_commit, package_versions, source_sha256
 
 KINDS = ("comparison", "sweep", "sensitivity", "replication")
 
@@ -89,7 +89,8 @@ def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
 
 
 def compute_chunk(cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str]):
-    """Simulate one chunk with the numba engine; return its runs and timeseries tables."""
+    """Simulate one chunk with the numba engine; return its runs and timeseries tables, and
+    the SHA-256 of the sources that computed them (a dask worker may run other ones)."""
     from mutusim.simulate import simulate
 
     result = simulate(
@@ -109,7 +110,7 @@ def compute_chunk(cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str]):
     ts = result.timeseries[columns].copy()
     ts.insert(1, "seed", chunk.seed)
     ts.insert(2, "replicate", ts["run"])
-    return runs, ts
+    return runs, ts, source_sha256()
 
 
 @dataclass
@@ -183,6 +184,7 @@ def prepare(
             exp.seed,
             config_hash(c.config),
             exp.chunk_runs,
+            source_sha256(),
         )
         for c in all_cells
         for first in range(0, exp.runs, exp.chunk_runs)
@@ -239,6 +241,7 @@ def _new_manifest(plan: Plan) -> dict[str, Any]:
         },
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "source_sha256": source_sha256(),
         "resume_command": plan.rerun,
     }
 
@@ -254,8 +257,14 @@ class _Recorder:
     def done(self) -> int:
         return len(self.manifest["parts"])
 
-    def save(self, chunk: store.ChunkId, tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-        runs_table, ts = tables
+    def save(self, chunk: store.ChunkId, computed: tuple[pd.DataFrame, pd.DataFrame, str]) -> None:
+        runs_table, ts, source = computed
+        if source != chunk.source_sha256:
+            raise ClusterError(
+                f"{chunk.describe()} was computed by other mutusim sources (sha256 "
+                f"{source[:12]}…, here {chunk.source_sha256[:12]}…): install the same mutusim on "
+                "every dask worker"
+            )
         check_finite(
             {"runs": runs_table, "timeseries": ts}, f"{self.plan.source}: {chunk.describe()}"
         )
@@ -290,6 +299,7 @@ def _stopped(exc: BaseException, recorder: _Recorder) -> BaseException:
         recorder.flush()
     except OSError:
         pass  # the disk refuses: the previous manifest stays, whole
+    atomic.remove_temporaries(recorder.plan.out)  # a write cut short may leave one
     if isinstance(exc, KeyboardInterrupt):
         signum = signal_of(exc)
         name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
@@ -316,7 +326,10 @@ def _run(plan: Plan, client: Any, progress: bool, worker_timeout: float) -> dict
     states = store.survey(out, exp.name, plan.chunks, manifest.get("parts", {}))
     done = {key for key, state in states.items() if state is store.State.DONE}
     damaged = sorted(key for key, state in states.items() if state is store.State.DAMAGED)
+    stale = sum(state is store.State.STALE for state in states.values())
     manifest["status"] = "running"
+    manifest.update(versions=package_versions(), git_commit=git_commit())
+    manifest["source_sha256"] = source_sha256()  # every part kept or written is from these
     manifest["parts"] = {k: v for k, v in manifest.get("parts", {}).items() if k in done}
     manifest["chunks"] = {c.key: "done" if c.key in done else "pending" for c in plan.chunks}
     manifest.pop("files", None)
@@ -325,6 +338,12 @@ def _run(plan: Plan, client: Any, progress: bool, worker_timeout: float) -> dict
         print(
             f"mutusim: {len(damaged)} damaged chunk(s) in {out} are computed again "
             f"({', '.join(damaged[:3])}{', …' if len(damaged) > 3 else ''})",
+            file=sys.stderr,
+        )
+    if stale:
+        print(
+            f"mutusim: {stale} chunk(s) in {out} were computed by other mutusim sources and are "
+            "computed again, so that all results come from the same model",
             file=sys.stderr,
         )
     todo = [c for c in plan.chunks if c.key not in done]

@@ -12,12 +12,14 @@ Layout of ``OUT``::
 
 A chunk is runs ``first .. first + runs - 1`` of one cell (scenario or design point). Its
 identity (``ChunkId``: experiment SHA-256, cell, scenario, first run, runs, seed, config
-SHA-256, chunk size) is written into each of its parts' Parquet metadata and, with the SHA-256
-of each part's bytes, into the manifest. Parts are written atomically (``mutusim.atomic``).
+SHA-256, chunk size, and the SHA-256 of the mutusim sources that computed it) is written into
+each of its parts' Parquet metadata and, with the SHA-256 of each part's bytes, into the
+manifest. Parts are written atomically (``mutusim.atomic``).
 
 ``survey`` tells, for a resumed experiment, which chunks are done (both parts present, of this
-chunk, and matching their recorded SHA-256), which are missing or damaged (to recompute), and
-refuses a folder holding parts of anything else (``StoreError``). ``read_table`` reads only
+chunk, and matching their recorded SHA-256), which are missing, damaged or stale (computed by
+other mutusim sources; all three are recomputed), and refuses a folder holding parts of
+anything else (``StoreError``). ``read_table`` reads only
 recorded parts, each checked against its SHA-256, so a result is never built on a part that
 was changed, truncated or slipped in.
 """
@@ -63,6 +65,7 @@ class ChunkId:
     seed: int
     config_sha256: str
     chunk_runs: int
+    source_sha256: str
 
     @property
     def key(self) -> str:
@@ -78,12 +81,13 @@ class ChunkId:
         )
 
 
-class State(enum.Enum):
-    """What ``survey`` found of a chunk."""
+class State(enum.IntEnum):
+    """What ``survey`` found of a chunk, from best to worst (a chunk is its worst part)."""
 
-    DONE = "done"
-    MISSING = "missing"
-    DAMAGED = "damaged"
+    DONE = 0
+    MISSING = 1  # absent, or written after the last save of the manifest
+    STALE = 2  # computed by other mutusim sources
+    DAMAGED = 3  # recorded, but its bytes changed
 
 
 def part_path(out: Path, table: str, experiment: str, chunk: ChunkId) -> Path:
@@ -135,7 +139,7 @@ def _foreign(path: Path, found: dict[str, Any] | None, chunk: ChunkId | None) ->
     )
 
 
-_EMPTY = ChunkId("", 0, "", 0, 0, 0, "", 0)
+_EMPTY = ChunkId("", 0, "", 0, 0, 0, "", 0, "")
 
 
 def survey(
@@ -155,24 +159,29 @@ def survey(
             raise _foreign(path, _identity_of(_read_bytes(path)), None)
     states = {}
     for chunk in chunks:
-        record = parts.get(chunk.key, {}).get("files", {})
-        state = State.DONE
-        for table in TABLES:
-            path = part_path(out, table, experiment, chunk)
-            if not path.is_file():
-                state = State.MISSING if state is State.DONE else state
-                continue
-            data = _read_bytes(path)
-            found = _identity_of(data)
-            if found is None:
-                state = State.DAMAGED  # truncated or overwritten: not a part any more
-                continue
-            if found != asdict(chunk):
-                raise _foreign(path, found, chunk)
-            if hashlib.sha256(data).hexdigest() != record.get(table, {}).get("sha256"):
-                state = State.DAMAGED  # changed, or written after the last manifest save
-        states[chunk.key] = state
+        records = parts.get(chunk.key, {}).get("files", {})
+        states[chunk.key] = max(
+            _part_state(part_path(out, table, experiment, chunk), chunk, records.get(table))
+            for table in TABLES
+        )
     return states
+
+
+def _part_state(path: Path, chunk: ChunkId, record: dict[str, Any] | None) -> State:
+    if not path.is_file():
+        return State.MISSING
+    data = _read_bytes(path)
+    found = _identity_of(data)
+    if found is None:  # not a readable part: truncated, or overwritten
+        return State.DAMAGED if record else State.MISSING
+    expected = asdict(chunk)
+    if found != expected:
+        if {**found, "source_sha256": chunk.source_sha256} == expected:
+            return State.STALE
+        raise _foreign(path, found, chunk)
+    if record is None:
+        return State.MISSING
+    return State.DONE if hashlib.sha256(data).hexdigest() == record["sha256"] else State.DAMAGED
 
 
 def _read_bytes(path: Path) -> bytes:
