@@ -97,7 +97,10 @@ def test_interrupted_experiment_says_what_is_kept_and_resumes(
     assert lines[0].startswith(f"mutusim: error: interrupted ({name}): ")
     kept = kept_parts_verify(out)
     assert f"{kept} of 32 chunks are kept in {out}" in lines[0] and 4 <= kept < 32
-    assert f"to finish, run: mutusim experiment {experiment_file} --out {out}" in lines[0]
+    assert (
+        f"to finish on this machine, run: mutusim experiment {experiment_file} --out {out}"
+        in (lines[0])
+    )
     resumed = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     same_runs(reference, out)
@@ -151,7 +154,7 @@ def test_a_full_disk_keeps_what_was_written_and_resumes(
         run_experiment(experiment_file, out=out, progress=False)
     message = str(info.value)
     assert "No space left on device" in message and "\n" not in message
-    assert "4 of 32 chunks are kept" in message and "to finish, run:" in message
+    assert "4 of 32 chunks are kept" in message and "to finish on this machine, run:" in message
     assert kept_parts_verify(out) == 4
     monkeypatch.setattr(store.pq, "write_table", write)
     run_experiment(experiment_file, out=out, progress=False)
@@ -212,7 +215,9 @@ def test_no_worker_for_the_timeout_keeps_the_folder_and_finishes_locally(
             )
         assert time.monotonic() - start < 30
     assert "0 of 32 chunks are kept" in str(info.value)
-    assert "without --scheduler to finish on this machine" in str(info.value)
+    assert f"to finish on this machine, run: mutusim experiment {experiment_file}" in str(
+        info.value
+    )
     run_experiment(experiment_file, out=out, progress=False)
     same_runs(reference, out)
 

@@ -217,7 +217,7 @@ def run_experiment(
     client = cluster.connect(scheduler) if scheduler else None
     try:
         with folder_lock(plan.out):
-            return _run(plan, client, progress, worker_timeout)
+            return _run(plan, client, scheduler, progress, worker_timeout)
     finally:
         if client is not None:
             with cluster.quiet_logs():
@@ -284,17 +284,19 @@ class _Recorder:
         manifests.write(self.plan.out, self.manifest)
         self.saved_at = time.monotonic()
 
-    def kept(self) -> str:
-        """What stays in the folder, and how to go on, in words."""
+    def kept(self, scheduler: str | None = None) -> str:
+        """What stays in the folder, and the command that finishes the experiment (on
+        ``scheduler``, or on this machine), in words."""
+        command = self.plan.rerun + (f" --scheduler {shlex.quote(scheduler)}" if scheduler else "")
         return (
             f"{self.done} of {len(self.plan.chunks)} chunks are kept in {self.plan.out}; "
-            f"to finish, run: {self.plan.rerun}"
+            f"to finish{'' if scheduler else ' on this machine'}, run: {command}"
         )
 
 
-def _stopped(exc: BaseException, recorder: _Recorder) -> BaseException:
+def _stopped(exc: BaseException, recorder: _Recorder, scheduler: str | None) -> BaseException:
     """The one-line error an experiment stopped by ``exc`` ends with (after its records are
-    saved), or ``exc`` itself when it is a bug."""
+    saved), or ``exc`` itself when it is a bug. ``scheduler``: the cluster it ran on."""
     try:
         recorder.flush()
     except OSError:
@@ -303,20 +305,20 @@ def _stopped(exc: BaseException, recorder: _Recorder) -> BaseException:
     if isinstance(exc, KeyboardInterrupt):
         signum = signal_of(exc)
         name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
-        return InterruptError(f"interrupted ({name}): {recorder.kept()}", signum)
+        return InterruptError(f"interrupted ({name}): {recorder.kept(scheduler)}", signum)
     if isinstance(exc, ClusterError):
-        return ClusterError(
-            f"{exc}; {recorder.kept()} (without --scheduler to finish on this machine)"
-        )
+        return ClusterError(f"{exc}; {recorder.kept()} (or add --scheduler of a new cluster)")
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
-        return StoreError(f"cannot write {where}{exc.strerror or exc}; {recorder.kept()}")
+        return StoreError(f"cannot write {where}{exc.strerror or exc}; {recorder.kept(scheduler)}")
     if isinstance(exc, MemoryError):
         return MutusimError(f"out of memory; {recorder.kept()} (with fewer runs per chunk)")
     return exc  # a refusal with its own message (e.g. non-finite results)
 
 
-def _run(plan: Plan, client: Any, progress: bool, worker_timeout: float) -> dict[str, Any]:
+def _run(
+    plan: Plan, client: Any, scheduler: str | None, progress: bool, worker_timeout: float
+) -> dict[str, Any]:
     """Claim the folder, compute what is missing, analyse (holding the folder's lock)."""
     from tqdm import tqdm
 
@@ -363,13 +365,13 @@ def _run(plan: Plan, client: Any, progress: bool, worker_timeout: float) -> dict
             for chunk in todo:
                 recorder.save(chunk, compute_chunk(plan.cells[chunk.cell], chunk, exp.outcomes))
         recorder.flush()
-        runs_table = store.read_table(out, manifest, "runs", plan.rerun)
+        runs_table = store.read_table(out, manifest, "runs", f"run {plan.rerun} again")
         result = analysis.analyse(exp, plan.cells, runs_table)
         summary = atomic.write_atomic(
             out / "summary.csv", lambda tmp: result["table"].to_csv(tmp, index=False)
         )
     except (KeyboardInterrupt, MutusimError, OSError, MemoryError) as exc:
-        raise _stopped(exc, recorder) from None
+        raise _stopped(exc, recorder, scheduler) from None
     finally:
         bar.close()
     manifest["files"] = {"summary.csv": summary.record()}

@@ -55,7 +55,8 @@ IDENTITY_KEY = b"mutusim.chunk"
 @dataclass(frozen=True)
 class ChunkId:
     """What a chunk is: runs ``first_run .. first_run + runs - 1`` of one cell of one
-    experiment, with the seed, the cell's config hash and the chunk size used."""
+    experiment, with the seed, the cell's config hash, the chunk size and the SHA-256 of the
+    mutusim sources that compute it."""
 
     experiment_sha256: str
     cell: int
@@ -127,19 +128,16 @@ def _identity_of(data: bytes) -> dict[str, Any] | None:
 
 
 def _foreign(path: Path, found: dict[str, Any] | None, chunk: ChunkId | None) -> StoreError:
-    what = (
-        ChunkId(**found).describe()
-        if found is not None and set(found) == set(asdict(chunk or _EMPTY))
-        else "no chunk of a mutusim experiment"
-    )
-    expected = f"{chunk.describe()}" if chunk is not None else "no file there"
+    """The refusal of a part that belongs to no chunk of this plan."""
+    try:
+        what = ChunkId(**found).describe()  # type: ignore[arg-type]
+    except TypeError:
+        what = "no chunk of a mutusim experiment"
+    expected = chunk.describe() if chunk is not None else "no file there"
     return StoreError(
         f"{path}: expected {expected}; found {what}: the folder mixes results of different "
         "experiments or seeds; choose another folder (or delete this one)"
     )
-
-
-_EMPTY = ChunkId("", 0, "", 0, 0, 0, "", 0, "")
 
 
 def survey(
