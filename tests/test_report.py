@@ -6,6 +6,7 @@ screenshot (docs/img/report.png) when Chromium is installed."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import mutusim
 from mutusim.config import ConfigError
 from mutusim.experiments import run_experiment
 from mutusim.i18n import t
+from mutusim.manifest import sealed
 from mutusim.plotting.style import money, percent, points
 from mutusim.report import load_results, render, report_command, write_report
 from mutusim.report.words import describe_policy, nine_in_ten
@@ -192,13 +194,16 @@ def test_report_command_and_errors(run_folder, tmp_path, capsys):
 
 
 def test_changed_config_is_reported_not_hidden(run_folder, tmp_path):
+    """A manifest whose config no longer hashes as recorded (written by a version hashing
+    configs differently) is shown with a note; an edited manifest is refused."""
     copy = tmp_path / "copy"
     shutil.copytree(run_folder, copy)
     manifest = (copy / "manifest.json").read_text(encoding="utf-8")
-    (copy / "manifest.json").write_text(
-        re.sub(r'"config_sha256": "[0-9a-f]+"', '"config_sha256": "0000"', manifest),
-        encoding="utf-8",
-    )
+    edited = re.sub(r'"config_sha256": "[0-9a-f]+"', '"config_sha256": "0000"', manifest)
+    (copy / "manifest.json").write_text(edited, encoding="utf-8")
+    with pytest.raises(ConfigError, match="damaged or edited"):
+        write_report(copy, lang="en")
+    (copy / "manifest.json").write_text(json.dumps(sealed(json.loads(edited))), encoding="utf-8")
     text = write_report(copy, lang="en").read_text(encoding="utf-8")
     assert t("report.note_config_changed", "en") in text
     assert text.count(IMG) == RUN_FIGURES - 1  # no network run without a trusted config

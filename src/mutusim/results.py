@@ -1,14 +1,21 @@
 """Results of a simulation: tidy tables (timeseries, runs, projects), their provenance, and the
-one writer that puts them on disk (Parquet + manifest.json), atomically."""
+one writer that puts them on disk (Parquet + manifest.json).
+
+``SimulationResult.write`` holds the folder's lock, writes each file atomically and the sealed
+manifest, with every file's SHA-256, last: a folder is complete exactly when its manifest is
+there and the files match it. ``check_finite`` refuses tables holding values no meaningful
+input produces (inf, or NaN outside the columns where NaN means "not defined").
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import platform
-import shutil
 import subprocess
-import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,9 +24,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mutusim import atomic
+from mutusim import manifest as manifests
 from mutusim.catalogue import MODES, STATUS_NAMES
 from mutusim.config import ScenarioConfig, canonical_json, config_hash
 from mutusim.contract.outputs import PROJECT_COLUMNS
+from mutusim.errors import ConfigError, StoreError
+from mutusim.lock import folder_lock
+
+UNDEFINED_WHERE_NAN = ("eur_per_pooled_ees",)
+"""Columns where NaN means "not defined" (EUR per pooled EES when no EES pooled)."""
+
+TABLES = ("timeseries", "runs", "projects")
+"""The tables of a run folder, each in ``<name>.parquet``."""
 
 PACKAGES = ("mutusim", "mesa", "numba", "numpy", "pandas", "pyarrow", "pydantic", "networkx")
 
@@ -74,26 +91,38 @@ class SimulationResult:
             "versions": package_versions(),
             "python": platform.python_version(),
             "git_commit": git_commit(),
+            "source_sha256": source_sha256(),
         }
 
-    def write(self, out: str | os.PathLike[str]) -> Path:
-        """Write ``timeseries.parquet``, ``runs.parquet``, ``projects.parquet`` and
-        ``manifest.json`` into ``out``; files appear together or not at all."""
+    def write(
+        self,
+        out: str | os.PathLike[str],
+        extra: Mapping[str, Callable[[Path], object]] | None = None,
+    ) -> Path:
+        """Write ``timeseries.parquet``, ``runs.parquet``, ``projects.parquet``, the files of
+        ``extra`` (name: function writing that file at the path it is given, e.g. a chart)
+        and, last, ``manifest.json`` with every file's SHA-256, into ``out``. The folder is
+        locked meanwhile; a run folder is only ever replaced by a newer run's files."""
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".mutusim-", dir=out.parent))
-        try:
-            self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
-            self.runs.to_parquet(tmp / "runs.parquet", index=False)
-            self.projects.to_parquet(tmp / "projects.parquet", index=False)
-            (tmp / "manifest.json").write_text(
-                json.dumps(self.manifest(), indent=2, sort_keys=True), encoding="utf-8"
-            )
-            out.mkdir(exist_ok=True)
-            for item in tmp.iterdir():
-                os.replace(item, out / item.name)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        check_finite(
+            {name: getattr(self, name) for name in TABLES}, f"scenario {self.config.name!r}"
+        )
+        with folder_lock(out):
+            atomic.remove_temporaries(out)
+            check_run_folder(out)
+            (out / manifests.NAME).unlink(missing_ok=True)  # incomplete until the new one is in
+            writers: dict[str, Callable[[Path], object]] = {
+                f"{name}.parquet": _parquet_writer(getattr(self, name)) for name in TABLES
+            }
+            writers.update(extra or {})
+            try:
+                files = {
+                    name: atomic.write_atomic(out / name, w).record() for name, w in writers.items()
+                }
+                manifests.write(out, {**self.manifest(), "files": files})
+            except BaseException:
+                atomic.remove_temporaries(out)  # a write cut short may leave one
+                raise
         return out
 
 
@@ -131,6 +160,68 @@ def projects_table(runs: np.ndarray, projects: list[np.ndarray]) -> pd.DataFrame
                 }
             )
     return pd.DataFrame(rows, columns=["run", "project", *PROJECT_COLUMNS])
+
+
+def _parquet_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    return lambda path: frame.to_parquet(path, index=False)
+
+
+def check_run_folder(out: Path) -> None:
+    """Refuse a folder that holds something else than `mutusim run` results (an experiment,
+    a manifest mutusim did not write): a run would overwrite its manifest."""
+    if (out / manifests.NAME).is_file():
+        held = _manifest_kind(out)
+        if held != "run":
+            raise StoreError(
+                f"--out {out}: expected a folder of `mutusim run` results; found {held}; "
+                "choose another folder"
+            )
+
+
+def _manifest_kind(out: Path) -> str:
+    """What the manifest in ``out`` describes: 'run', or words for anything else."""
+    try:
+        data = json.loads((out / manifests.NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "a damaged manifest.json"
+    if isinstance(data, dict) and "experiment_sha256" in data:
+        return f"the experiment {data.get('experiment')!r}"
+    if isinstance(data, dict) and "mutusim_manifest" in data:
+        return "run"
+    return "a manifest.json mutusim did not write"
+
+
+def check_finite(tables: Mapping[str, pd.DataFrame], where: str) -> None:
+    """Refuse results holding inf, or NaN outside ``UNDEFINED_WHERE_NAN``: they come from
+    parameters too large for floating-point arithmetic, and would be silently wrong."""
+    for table, frame in tables.items():
+        numeric = frame.select_dtypes("number")
+        values = numeric.to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        for j, column in enumerate(numeric.columns):
+            if column in UNDEFINED_WHERE_NAN:
+                bad[:, j] = np.isinf(values[:, j])
+        if bad.any():
+            row, col = (int(i[0]) for i in np.nonzero(bad))
+            at = ", ".join(
+                f"{key} {frame[key].iloc[row]}" for key in ("run", "step") if key in frame
+            )
+            raise ConfigError(
+                f"{where}: expected finite results; found {values[row, col]} in {table}."
+                f"{numeric.columns[col]} ({at}): some parameter is too large for floating-point "
+                "arithmetic; use smaller values"
+            )
+
+
+@functools.cache
+def source_sha256() -> str:
+    """SHA-256 of mutusim's own Python sources: two processes whose sources differ may
+    compute different results from the same config and seed, so stored chunks record it."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

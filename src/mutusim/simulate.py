@@ -15,6 +15,7 @@ import pandas as pd
 
 from mutusim import rng
 from mutusim.config import ScenarioConfig, load_config
+from mutusim.config.schema import check_seed
 from mutusim.phases.inputs import scenario_inputs
 from mutusim.results import SimulationResult, projects_table, timeseries_table
 
@@ -111,6 +112,7 @@ def simulate(
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
+    check_seed(seed)
     if not isinstance(config, ScenarioConfig):
         config = load_config(config)
     stories: dict = {}

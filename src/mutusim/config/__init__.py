@@ -1,7 +1,6 @@
 """Configuration: pydantic schemas (``schema``) and the one loader (``loader``)."""
 
 from mutusim.config.loader import (
-    ConfigError,
     canonical_json,
     config_dir,
     config_hash,
@@ -9,6 +8,7 @@ from mutusim.config.loader import (
     parse_override,
 )
 from mutusim.config.schema import POLICY_TYPES, PopulationConfig, ScenarioConfig
+from mutusim.errors import ConfigError
 
 __all__ = [
     "POLICY_TYPES",

@@ -1,14 +1,23 @@
 """Pydantic models of every configuration document: populations, policies and scenarios.
 
-All models forbid unknown keys. Each field carries its unit and meaning in its description; the
+All models derive from ``Strict``: unknown keys are refused, numbers must be finite, integers
+must be whole numbers (not booleans, not strings, not 2.0) within ±2^53, and no value is
+converted from another type. Each field carries its unit and meaning in its description; the
 defaults of behavioural parameters are assumptions unless a source is given (see docs/ODD.md).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from mutusim.catalogue import LEGAL_FORMS, MODES, PROVINCES, SERVICE_NAMES
 
@@ -22,11 +31,47 @@ Mode = Literal["shared_personnel", "joint_purchases", "co_ownership"]
 
 SHARE_TOLERANCE = 1e-6
 
+INTEGER_LIMIT = 2**53
+"""Integers of a config lie in [-2^53, 2^53]: the engine's parameter vector holds them as
+float64, which is exact up to there (seeds, never converted, go up to ``SEED_LIMIT``)."""
+
+SEED_LIMIT = 2**63
+"""Seeds lie in [0, 2^63), in ``mutusim run``, experiments and the Python API alike."""
+
+Seed = Annotated[
+    int, Field(ge=0, lt=SEED_LIMIT, description="seed of the random streams, 0 <= seed < 2^63")
+]
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` if it is a whole number in [0, 2^63) (``ValueError`` otherwise): a negative
+    seed would wrap around to another one, a larger one would not fit the engine."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT:
+        raise ValueError(f"seed must be a whole number from 0 to 2^63 - 1, got {seed!r}")
+    return seed
+
 
 class Strict(BaseModel):
-    """Base of every config model: unknown keys are errors, values are validated on assignment."""
+    """Base of every config model: unknown keys are errors, values are validated on
+    assignment, no value is converted from another type (``true`` is not 1, ``"12"`` is not
+    12), numbers are finite (no ``.inf`` or ``.nan``) and integers lie within ±2^53."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False
+    )
+    wide_integers: ClassVar[frozenset[str]] = frozenset()
+    """Fields whose integers are exempt from ``INTEGER_LIMIT`` (they carry their own bounds)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _exact_integer(cls, value: object, info: ValidationInfo) -> object:
+        if (
+            type(value) is int
+            and abs(value) > INTEGER_LIMIT
+            and info.field_name not in cls.wide_integers
+        ):
+            raise ValueError("a whole number between -2^53 and 2^53")
+        return value
 
 
 def _check_shares(shares: dict[str, float], what: str) -> None:

@@ -117,4 +117,15 @@ PROJECT_OUTPUTS: tuple[Output, ...] = (
 )
 """Fields of a project in the projects table (after ``run`` and ``project``)."""
 PROJECT_COLUMNS = tuple(o.name for o in PROJECT_OUTPUTS)
+
+EXPORT_ROWS = 1000
+"""Projects a batch keeps per run, at least (more for large populations): a run that creates
+more is run again alone for its projects table."""
+
+
+def projects_kept(max_projects: int, n_agents: int) -> int:
+    """Rows of the projects table a batch keeps per run (before initial projects)."""
+    return min(max_projects, max(EXPORT_ROWS, n_agents // 10))
+
+
 PO = enum.IntEnum("PO", list(PROJECT_COLUMNS), start=0, module=__name__)

@@ -19,7 +19,7 @@ from numba import njit, prange
 
 from mutusim.config import ScenarioConfig
 from mutusim.contract.fields import EVENT_NAMES
-from mutusim.contract.outputs import PROJECT_COLUMNS
+from mutusim.contract.outputs import PROJECT_COLUMNS, projects_kept
 from mutusim.contract.policy_layout import inactive_policies
 from mutusim.contract.records import as_records
 from mutusim.phases import (
@@ -34,9 +34,6 @@ from mutusim.phases.state import EVENT_COLUMNS
 
 MAX_EVENTS = 100_000
 """Capacity of the story buffer of one traced EES over one run."""
-EXPORT_ROWS = 1000
-"""Projects exported per run by a batch (at least; more for large populations): a run that
-creates more is run again alone for its projects table."""
 
 
 @njit(cache=True)
@@ -104,7 +101,7 @@ def _export_rows(points: Sequence[ScenarioInputs]) -> int:
     """Rows of the projects table a batch keeps per run."""
     first = points[0]
     most = max(int(p.par["projects_max_projects"][0]) for p in points)
-    return min(most, max(EXPORT_ROWS, first.n_agents // 10)) + len(first.initial_projects)
+    return projects_kept(most, first.n_agents) + len(first.initial_projects)
 
 
 def _policy_table(points: Sequence[ScenarioInputs], which: np.ndarray) -> np.ndarray:

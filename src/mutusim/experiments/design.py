@@ -1,8 +1,14 @@
-"""From an experiment to its cells: one scenario config per comparison arm or design point."""
+"""From an experiment to its cells: one scenario config per comparison arm or design point.
+
+Before any cell is built, ``base_scenario`` validates the base, ``check_parameters`` resolves
+every swept parameter against it, and ``count_cells`` says how many cells the design has
+(without drawing it), so sizes can be checked first (``mutusim.sizing``).
+"""
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,19 +47,21 @@ def _load(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def _typed(base_config: ScenarioConfig, values: dict[str, Any]) -> dict[str, Any]:
-    """Round values of integer parameters (designs draw floats)."""
+def _typed(
+    base_config: ScenarioConfig, values: dict[str, Any], ranges: dict[str, Range]
+) -> dict[str, Any]:
+    """A design point's values as plain Python: draws from a ``min``/``max`` range are rounded
+    for integer parameters (designs draw floats); explicit ``values`` are kept as given, so
+    validation sees exactly what the file says."""
     out = {}
     for key, value in values.items():
+        if isinstance(value, np.generic):
+            value = value.item()
         current = _current(base_config, key)
-        if isinstance(current, bool):
-            out[key] = bool(round(float(value)))
-        elif isinstance(current, int) and not isinstance(value, str):
-            out[key] = round(float(value))
-        elif isinstance(value, np.generic):
-            out[key] = value.item()
-        else:
-            out[key] = value
+        drawn = ranges[key].values is None
+        if drawn and type(current) is int and isinstance(value, float) and math.isfinite(value):
+            value = round(value)
+        out[key] = value
     return out
 
 
@@ -105,10 +113,73 @@ def resolve_base(base: str | dict[str, Any], source: str) -> str | dict[str, Any
     return str(near) if near.is_file() else str(config_dir() / base)
 
 
-def cells(exp: Comparison | Sweep | Sensitivity | Replication, source: str) -> list[Cell]:
-    """The experiment's scenarios, each validated (errors name the experiment file)."""
+def base_scenario(
+    exp: Comparison | Sweep | Sensitivity | Replication, source: str
+) -> ScenarioConfig:
+    """The experiment's base scenario with its ``set`` overrides, validated."""
+    return _load(resolve_base(exp.base, source), exp.set, f"{source}: base")
+
+
+_MISSING = object()
+
+
+def _lookup(tree: Any, dotted: str) -> Any:
+    """The value at ``dotted`` in a dumped config (``_MISSING`` if there is none)."""
+    node = tree
+    for part in dotted.split("."):
+        if isinstance(node, list) and part.isascii() and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def check_parameters(exp: Sweep | Sensitivity, base: ScenarioConfig, source: str) -> None:
+    """Refuse a swept parameter that the base scenario does not have, or a ``min``/``max``
+    range on a parameter that is not a number."""
+    tree = base.model_dump()
+    for name, r in exp.parameters.items():
+        field = f"{source}: field 'parameters.{name}'"
+        current = _lookup(tree, name)
+        if current is _MISSING:
+            raise ConfigError(
+                f"{field}: expected a parameter of the scenario (`mutusim params` lists them); "
+                f"found {name!r}, an unknown name"
+            )
+        if r.values is None and (isinstance(current, bool) or not isinstance(current, int | float)):
+            raise ConfigError(
+                f"{field}: expected a numeric parameter for a min/max range (give values "
+                f"instead); found {name} = {current!r}"
+            )
+
+
+def count_cells(exp: Comparison | Sweep | Sensitivity | Replication) -> int:
+    """How many cells the experiment has, computed without building them."""
+    if isinstance(exp, Comparison):
+        return len(exp.scenarios)
+    if isinstance(exp, Replication):
+        return 1
+    if isinstance(exp, Sensitivity):
+        extra = 2 if exp.method == "sobol" else 1  # Saltelli without 2nd order; Morris
+        return exp.samples * (len(exp.parameters) + extra)
+    if exp.design == "latin_hypercube":
+        return exp.points
+    return math.prod(
+        len(r.values) if r.values is not None else exp.levels for r in exp.parameters.values()
+    )
+
+
+def cells(
+    exp: Comparison | Sweep | Sensitivity | Replication,
+    source: str,
+    base: ScenarioConfig | None = None,
+) -> list[Cell]:
+    """The experiment's scenarios, each validated (errors name the experiment file).
+    ``base``: ``base_scenario(exp, source)`` when the caller has it already."""
+    base = base if base is not None else base_scenario(exp, source)
     exp = exp.model_copy(update={"base": resolve_base(exp.base, source)})
-    base = _load(exp.base, exp.set, f"{source}: base")
     if isinstance(exp, Comparison):
         out = []
         for i, arm in enumerate(exp.scenarios):
@@ -126,7 +197,7 @@ def cells(exp: Comparison | Sweep | Sensitivity | Replication, source: str) -> l
         return [Cell(0, "base", {}, base)]
     out = []
     for i, values in enumerate(design_points(exp)):
-        typed = _typed(base, values)
+        typed = _typed(base, values, exp.parameters)
         config = _load(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
         out.append(Cell(i, f"point{i:05d}", typed, config))
     return out

@@ -1,15 +1,26 @@
-"""Running an experiment: plan its chunks, compute the missing ones (locally with the numba
-engine, or on a dask.distributed cluster), store them, then analyse.
+"""Running an experiment: check everything, plan its chunks, compute the missing ones
+(locally with the numba engine, or on a dask.distributed cluster), store them, then analyse.
 
 Every scenario or design point uses the same run indices and seed, so arms are paired
 (common random numbers). A chunk is a pure function of (experiment, cell, runs): computing it
 twice, here or on a cluster, gives the same rows.
+
+The order matters: ``prepare`` validates the file, every scenario, parameter and outcome name,
+the sizes against memory and the ``--out`` folder, and ``run_experiment`` reaches the cluster,
+all before the folder is created. Then, holding the folder's lock, it claims the folder, checks
+the parts already there (``store.survey``), computes the others and records each in the sealed
+manifest (at most every ``MANIFEST_SECONDS``, and whenever it stops). Ctrl-C, SIGTERM, a full
+or read-only disk and cluster faults end in one message saying how many chunks are kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shlex
+import signal
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +29,28 @@ from typing import Any
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
-from mutusim.config import ConfigError, canonical_json
-from mutusim.config.loader import _read_yaml, _set_dotted, format_validation_error, parse_override
-from mutusim.experiments import analysis, store
-from mutusim.experiments.design import Cell, cells
-from mutusim.experiments.schema import Experiment
-from mutusim.results import git_commit, package_versions
+from mutusim import atomic, sizing
+from mutusim import manifest as manifests
+from mutusim.config import canonical_json, config_hash
+from mutusim.config.loader import format_validation_error, parse_override, read_yaml, set_dotted
+from mutusim.errors import (
+    ClusterError,
+    ConfigError,
+    InterruptError,
+    MutusimError,
+    StoreError,
+    signal_of,
+)
+from mutusim.experiments import analysis, cluster, design, store
+from mutusim.experiments.design import Cell
+from mutusim.experiments.schema import Experiment, Sensitivity, Sweep
+from mutusim.lock import folder_lock
+from mutusim.results import check_finite, git_commit, package_versions, source_sha256
+
+KINDS = ("comparison", "sweep", "sensitivity", "replication")
+
+MANIFEST_SECONDS = 1.0
+"""Longest time between two saves of the manifest while chunks are stored."""
 
 TIMESERIES_COLUMNS = (
     "adoption_share",
@@ -42,37 +69,14 @@ TIMESERIES_COLUMNS = (
 def load_experiment(path: str | Path, overrides: Sequence[str] = ()) -> Any:
     """Read and validate an experiment file (``--set`` overrides apply to its fields)."""
     path = Path(path)
-    raw = _read_yaml(path)
+    raw = read_yaml(path)
     for text in overrides:
         key, value = parse_override(text)
-        _set_dotted(raw, key, value)
+        set_dotted(raw, key, value)
     try:
         return TypeAdapter(Experiment).validate_python(raw)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, {"": str(path)})) from None
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Runs ``first .. first + count - 1`` of one cell."""
-
-    cell: int
-    first: int
-    count: int
-
-    @property
-    def key(self) -> str:
-        """Name of the chunk's parts."""
-        return f"{self.cell:05d}-{self.first:07d}"
-
-
-def plan(n_cells: int, runs: int, chunk_runs: int) -> list[Chunk]:
-    """All chunks, cell by cell."""
-    return [
-        Chunk(c, first, min(chunk_runs, runs - first))
-        for c in range(n_cells)
-        for first in range(0, runs, chunk_runs)
-    ]
+        raise ConfigError(format_validation_error(exc, {"": str(path)}, KINDS)) from None
 
 
 def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
@@ -84,12 +88,13 @@ def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     return digest.hexdigest()
 
 
-def compute_chunk(cell: Cell, chunk: Chunk, seed: int, outcomes: Sequence[str]):
-    """Simulate one chunk with the numba engine; return its runs and timeseries tables."""
+def compute_chunk(cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str]):
+    """Simulate one chunk with the numba engine; return its runs and timeseries tables, and
+    the SHA-256 of the sources that computed them (a dask worker may run other ones)."""
     from mutusim.simulate import simulate
 
     result = simulate(
-        cell.config, runs=chunk.count, seed=seed, engine="numba", first_run=chunk.first
+        cell.config, runs=chunk.runs, seed=chunk.seed, engine="numba", first_run=chunk.first_run
     )
     final = result.timeseries.groupby("run").tail(1).set_index("run")
     runs = result.runs[
@@ -103,9 +108,91 @@ def compute_chunk(cell: Cell, chunk: Chunk, seed: int, outcomes: Sequence[str]):
         runs[f"param.{name}"] = value
     columns = ["run", "step", *[c for c in TIMESERIES_COLUMNS if c in result.timeseries]]
     ts = result.timeseries[columns].copy()
-    ts.insert(1, "seed", seed)
+    ts.insert(1, "seed", chunk.seed)
     ts.insert(2, "replicate", ts["run"])
-    return runs, ts
+    return runs, ts, source_sha256()
+
+
+@dataclass
+class Plan:
+    """A checked experiment, ready to run: nothing of it has touched the disk yet."""
+
+    exp: Any
+    source: str
+    cells: list[Cell]
+    chunks: list[store.ChunkId]
+    out: Path
+    sha: str
+    rerun: str
+    """The command that resumes it (for messages)."""
+
+
+def _check_outcomes(exp: Any, all_cells: list[Cell], source: str) -> None:
+    """Refuse an outcome that is not an output of every scenario."""
+    from mutusim.contract.outputs import output_names
+
+    known_by_sectors: dict[tuple[str, ...], list[str]] = {}
+    for cell in all_cells:
+        sectors = tuple(s.name for s in cell.config.population.sectors)
+        known = known_by_sectors.setdefault(sectors, output_names(sectors))
+        unknown = [o for o in exp.outcomes if o not in known]
+        if unknown:
+            raise ConfigError(
+                f"{source}: field 'outcomes': expected outputs of the model (e.g. "
+                f"{', '.join(known[:4])}, …; `mutusim params` and docs/ODD.md list them); "
+                f"found {unknown[0]!r}, unknown in scenario {cell.scenario!r}"
+            )
+
+
+def prepare(
+    path: str | Path,
+    out: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    runs: int | None = None,
+) -> Plan:
+    """Check the experiment completely (file, scenarios, parameters, outcomes, sizes, output
+    folder) without writing anything; raise ``ConfigError`` at the first problem."""
+    source = str(path)
+    exp = load_experiment(path, [*overrides, *([f"runs={runs}"] if runs is not None else [])])
+    base = design.base_scenario(exp, source)
+    if isinstance(exp, Sweep | Sensitivity):
+        design.check_parameters(exp, base, source)
+    n_params = len(exp.parameters) if isinstance(exp, Sweep | Sensitivity) else 0
+    sizing.check_experiment(
+        base,
+        design.count_cells(exp),
+        exp.runs,
+        exp.chunk_runs,
+        len(exp.outcomes) + n_params,
+        source,
+    )
+    all_cells = design.cells(exp, source, base)
+    _check_outcomes(exp, all_cells, source)
+    per_chunk = min(exp.runs, exp.chunk_runs)
+    largest = max(all_cells, key=lambda c: sizing.run_need(c.config, per_chunk, "numba"))
+    sizing.check_run(largest.config, per_chunk, "numba", f"{source}: scenario {largest.scenario!r}")
+    folder = Path(out) if out else Path("results") / exp.name
+    atomic.check_output_folder(folder)
+    sha = experiment_hash(exp, all_cells)
+    chunks = [
+        store.ChunkId(
+            sha,
+            c.index,
+            c.scenario,
+            first,
+            min(exp.chunk_runs, exp.runs - first),
+            exp.seed,
+            config_hash(c.config),
+            exp.chunk_runs,
+            source_sha256(),
+        )
+        for c in all_cells
+        for first in range(0, exp.runs, exp.chunk_runs)
+    ]
+    command = ["mutusim", "experiment", source, "--out", str(folder)]
+    command += [arg for o in overrides for arg in ("--set", o)]
+    command += ["--runs", str(runs)] if runs is not None else []
+    return Plan(exp, source, all_cells, chunks, folder, sha, shlex.join(command))
 
 
 def run_experiment(
@@ -115,87 +202,184 @@ def run_experiment(
     runs: int | None = None,
     scheduler: str | None = None,
     progress: bool = True,
+    worker_timeout: float = cluster.DEFAULT_WORKER_TIMEOUT,
 ) -> dict[str, Any]:
-    """Run (or resume) an experiment and analyse it; return the analysis."""
-    from tqdm import tqdm
+    """Run (or resume) an experiment and analyse it; return the analysis.
 
-    exp = load_experiment(path, [*overrides, *([f"runs={runs}"] if runs else [])])
-    all_cells = cells(exp, str(path))
-    out = Path(out) if out else Path("results") / exp.name
-    sha = experiment_hash(exp, all_cells)
-    held = store.claim(out, sha, exp.name)
-    store.remove_stale_temporaries(out)  # left by a killed run
-    chunks = plan(len(all_cells), exp.runs, exp.chunk_runs)
-    done = {
-        c.key
-        for c in chunks
-        if store.part_path(out, "runs", exp.name, all_cells[c.cell].scenario, c.key).is_file()
-    }
-    manifest = held or {
+    ``scheduler``: a dask.distributed address (default: this machine's cores);
+    ``worker_timeout``: seconds without any dask worker after which it stops. Raises
+    ``ConfigError`` (bad input, before anything is written), ``StoreError`` (a folder that
+    is busy or holds something else), ``ClusterError`` or ``InterruptError``.
+    """
+    if scheduler:
+        cluster.check_address(scheduler)  # a typo is refused before the long checks
+    plan = prepare(path, out, overrides, runs)
+    client = cluster.connect(scheduler) if scheduler else None
+    try:
+        with folder_lock(plan.out):
+            return _run(plan, client, scheduler, progress, worker_timeout)
+    finally:
+        if client is not None:
+            with cluster.quiet_logs():
+                client.close()
+
+
+def _new_manifest(plan: Plan) -> dict[str, Any]:
+    exp = plan.exp
+    return {
+        "store_format": store.STORE_FORMAT,
         "experiment": exp.name,
         "kind": exp.kind,
-        "experiment_sha256": sha,
+        "experiment_sha256": plan.sha,
         "experiment_definition": json.loads(exp.model_dump_json()),
         "seed": exp.seed,
         "runs_per_scenario": exp.runs,
+        "chunk_runs": exp.chunk_runs,
         "scenarios": {
-            c.scenario: {
-                "config_sha256": hashlib.sha256(canonical_json(c.config).encode()).hexdigest(),
-                "values": c.values,
-            }
-            for c in all_cells
+            c.scenario: {"config_sha256": config_hash(c.config), "values": c.values}
+            for c in plan.cells
         },
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "source_sha256": source_sha256(),
+        "resume_command": plan.rerun,
     }
-    manifest["chunks"] = {c.key: ("done" if c.key in done else "pending") for c in chunks}
-    store.write_json_atomic(manifest, out / "manifest.json")
-    todo = [c for c in chunks if c.key not in done]
+
+
+class _Recorder:
+    """Stores computed chunks and keeps the manifest's records of them."""
+
+    def __init__(self, plan: Plan, manifest: dict[str, Any], bar: Any) -> None:
+        self.plan, self.manifest, self.bar = plan, manifest, bar
+        self.saved_at = time.monotonic()
+
+    @property
+    def done(self) -> int:
+        return len(self.manifest["parts"])
+
+    def save(self, chunk: store.ChunkId, computed: tuple[pd.DataFrame, pd.DataFrame, str]) -> None:
+        runs_table, ts, source = computed
+        if source != chunk.source_sha256:
+            raise ClusterError(
+                f"{chunk.describe()} was computed by other mutusim sources (sha256 "
+                f"{source[:12]}…, here {chunk.source_sha256[:12]}…): install the same mutusim on "
+                "every dask worker"
+            )
+        check_finite(
+            {"runs": runs_table, "timeseries": ts}, f"{self.plan.source}: {chunk.describe()}"
+        )
+        name = self.plan.exp.name
+        files = {
+            "timeseries": store.write_part(self.plan.out, "timeseries", name, chunk, ts),
+            "runs": store.write_part(self.plan.out, "runs", name, chunk, runs_table),
+        }
+        identity = {k: v for k, v in vars(chunk).items() if k != "experiment_sha256"}
+        self.manifest["parts"][chunk.key] = {**identity, "files": files}
+        self.manifest["chunks"][chunk.key] = "done"
+        self.bar.update(chunk.runs)
+        if time.monotonic() - self.saved_at >= MANIFEST_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        manifests.write(self.plan.out, self.manifest)
+        self.saved_at = time.monotonic()
+
+    def kept(self, scheduler: str | None = None) -> str:
+        """What stays in the folder, and the command that finishes the experiment (on
+        ``scheduler``, or on this machine), in words."""
+        command = self.plan.rerun + (f" --scheduler {shlex.quote(scheduler)}" if scheduler else "")
+        return (
+            f"{self.done} of {len(self.plan.chunks)} chunks are kept in {self.plan.out}; "
+            f"to finish{'' if scheduler else ' on this machine'}, run: {command}"
+        )
+
+
+def _stopped(exc: BaseException, recorder: _Recorder, scheduler: str | None) -> BaseException:
+    """The one-line error an experiment stopped by ``exc`` ends with (after its records are
+    saved), or ``exc`` itself when it is a bug. ``scheduler``: the cluster it ran on."""
+    try:
+        recorder.flush()
+    except OSError:
+        pass  # the disk refuses: the previous manifest stays, whole
+    atomic.remove_temporaries(recorder.plan.out)  # a write cut short may leave one
+    if isinstance(exc, KeyboardInterrupt):
+        signum = signal_of(exc)
+        name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+        return InterruptError(f"interrupted ({name}): {recorder.kept(scheduler)}", signum)
+    if isinstance(exc, ClusterError):
+        return ClusterError(f"{exc}; {recorder.kept()} (or add --scheduler of a new cluster)")
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return StoreError(f"cannot write {where}{exc.strerror or exc}; {recorder.kept(scheduler)}")
+    if isinstance(exc, MemoryError):
+        return MutusimError(f"out of memory; {recorder.kept()} (with fewer runs per chunk)")
+    return exc  # a refusal with its own message (e.g. non-finite results)
+
+
+def _run(
+    plan: Plan, client: Any, scheduler: str | None, progress: bool, worker_timeout: float
+) -> dict[str, Any]:
+    """Claim the folder, compute what is missing, analyse (holding the folder's lock)."""
+    from tqdm import tqdm
+
+    exp, out = plan.exp, plan.out
+    atomic.remove_temporaries(out)
+    manifest = store.claim(out, plan.sha, exp.name) or _new_manifest(plan)
+    states = store.survey(out, exp.name, plan.chunks, manifest.get("parts", {}))
+    done = {key for key, state in states.items() if state is store.State.DONE}
+    damaged = sorted(key for key, state in states.items() if state is store.State.DAMAGED)
+    stale = sum(state is store.State.STALE for state in states.values())
+    manifest["status"] = "running"
+    manifest.update(versions=package_versions(), git_commit=git_commit())
+    manifest["source_sha256"] = source_sha256()  # every part kept or written is from these
+    manifest["parts"] = {k: v for k, v in manifest.get("parts", {}).items() if k in done}
+    manifest["chunks"] = {c.key: "done" if c.key in done else "pending" for c in plan.chunks}
+    manifest.pop("files", None)
+    manifests.write(out, manifest)
+    if damaged:
+        print(
+            f"mutusim: {len(damaged)} damaged chunk(s) in {out} are computed again "
+            f"({', '.join(damaged[:3])}{', …' if len(damaged) > 3 else ''})",
+            file=sys.stderr,
+        )
+    if stale:
+        print(
+            f"mutusim: {stale} chunk(s) in {out} were computed by other mutusim sources and are "
+            "computed again, so that all results come from the same model",
+            file=sys.stderr,
+        )
+    todo = [c for c in plan.chunks if c.key not in done]
     bar = tqdm(
-        total=sum(c.count for c in chunks),
-        initial=sum(c.count for c in chunks) - sum(c.count for c in todo),
+        total=sum(c.runs for c in plan.chunks),
+        initial=sum(c.runs for c in plan.chunks) - sum(c.runs for c in todo),
         unit="run",
         desc=exp.name,
         disable=None if progress else True,  # None: only on a terminal
     )
-
-    def save(chunk: Chunk, tables) -> None:
-        runs_table, ts = tables
-        scenario = all_cells[chunk.cell].scenario
-        store.write_atomic(ts, store.part_path(out, "timeseries", exp.name, scenario, chunk.key))
-        store.write_atomic(runs_table, store.part_path(out, "runs", exp.name, scenario, chunk.key))
-        manifest["chunks"][chunk.key] = "done"
-        store.write_json_atomic(manifest, out / "manifest.json")
-        bar.update(chunk.count)
-
-    if scheduler:
-        _run_on_cluster(scheduler, todo, all_cells, exp, save)
-    else:
-        for chunk in todo:
-            save(chunk, compute_chunk(all_cells[chunk.cell], chunk, exp.seed, exp.outcomes))
-    bar.close()
-    result = analysis.analyse(exp, all_cells, store.read_table(out, "runs"))
-    result["table"].to_csv(out / "summary.csv", index=False)
-    result["out"] = out
+    recorder = _Recorder(plan, manifest, bar)
+    try:
+        if client is not None:
+            jobs = [(c, compute_chunk, (plan.cells[c.cell], c, exp.outcomes)) for c in todo]
+            cluster.compute(client, jobs, recorder.save, worker_timeout, store.ChunkId.describe)
+        else:
+            for chunk in todo:
+                recorder.save(chunk, compute_chunk(plan.cells[chunk.cell], chunk, exp.outcomes))
+        recorder.flush()
+        runs_table = store.read_table(out, manifest, "runs", f"run {plan.rerun} again")
+        result = analysis.analyse(exp, plan.cells, runs_table)
+        summary = atomic.write_atomic(
+            out / "summary.csv", lambda tmp: result["table"].to_csv(tmp, index=False)
+        )
+    except (KeyboardInterrupt, MutusimError, OSError, MemoryError) as exc:
+        raise _stopped(exc, recorder, scheduler) from None
+    finally:
+        bar.close()
+    manifest["files"] = {"summary.csv": summary.record()}
     manifest["status"] = "complete"
-    store.write_json_atomic(manifest, out / "manifest.json")
+    manifests.write(out, manifest)
+    result["out"] = out
+    result["recomputed"] = damaged
     return result
-
-
-def _run_on_cluster(address: str, todo: list[Chunk], all_cells: list[Cell], exp, save) -> None:
-    """Compute chunks on a dask.distributed cluster; store each as it arrives. A chunk lost
-    with a dying worker is recomputed by the scheduler."""
-    from dask.distributed import Client, as_completed
-
-    with Client(address) as client:
-        futures = {
-            client.submit(
-                compute_chunk, all_cells[c.cell], c, exp.seed, exp.outcomes, pure=False, retries=3
-            ): c
-            for c in todo
-        }
-        for future in as_completed(futures):
-            save(futures[future], future.result())
 
 
 def summary_text(result: dict[str, Any]) -> str:

@@ -8,11 +8,11 @@ output needs for a target confidence-interval half-width).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from mutusim.config.schema import Strict
+from mutusim.config.schema import Seed, Strict
 
 DEFAULT_OUTCOMES = (
     "adoption_share",
@@ -49,14 +49,43 @@ class Range(Strict):
 class ExperimentBase(Strict):
     """Fields of every experiment."""
 
+    wide_integers: ClassVar[frozenset[str]] = frozenset({"seed"})
+    needed_outcomes: ClassVar[tuple[str, ...]] = ()
+    """Outcomes the kind's analysis reads: ``outcomes`` must list them."""
+    min_runs: ClassVar[int] = 1
+    """Fewest runs the kind's analysis can use."""
+
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
     base: str | dict[str, Any] = Field("baseline.yaml", description="scenario to start from")
     set: dict[str, Any] = Field(default_factory=dict, description="overrides of the base")
     runs: int = Field(100, ge=1, description="runs per scenario or design point")
-    seed: int = Field(0, ge=0)
+    seed: Seed = 0
     chunk_runs: int = Field(50, ge=1, description="runs per stored chunk")
-    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES))
+    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
+
+    @field_validator("runs")
+    @classmethod
+    def _enough_runs(cls, runs: int) -> int:
+        if runs < cls.min_runs:
+            raise ValueError(
+                f"at least {cls.min_runs} runs (the confidence intervals of this kind of "
+                "experiment need two)"
+            )
+        return runs
+
+    @field_validator("outcomes")
+    @classmethod
+    def _analysable_outcomes(cls, outcomes: list[str]) -> list[str]:
+        if len(set(outcomes)) != len(outcomes):
+            raise ValueError("each outcome once")
+        missing = [o for o in cls.needed_outcomes if o not in outcomes]
+        if missing:
+            raise ValueError(
+                f"a list including {', '.join(cls.needed_outcomes)} (this kind of experiment "
+                f"analyses them; {', '.join(missing)} missing)"
+            )
+        return outcomes
 
 
 class ScenarioSpec(Strict):
@@ -70,6 +99,14 @@ class ScenarioSpec(Strict):
 
 class Comparison(ExperimentBase):
     """Policy scenarios against the first one (the baseline), with common random numbers."""
+
+    needed_outcomes: ClassVar[tuple[str, ...]] = (
+        "adoption_share",
+        "active_projects",
+        "cumulative_public_spend",
+        "adopters",
+    )
+    min_runs: ClassVar[int] = 2
 
     kind: Literal["comparison"]
     scenarios: list[ScenarioSpec] = Field(min_length=2)
@@ -109,9 +146,19 @@ class Sensitivity(ExperimentBase):
                 raise ValueError(f"parameter {name!r}: sensitivity needs min and max")
         return self
 
+    @field_validator("output")
+    @classmethod
+    def _stored_output(cls, output: str, info: ValidationInfo) -> str:
+        outcomes = info.data.get("outcomes", DEFAULT_OUTCOMES)
+        if output not in outcomes:
+            raise ValueError(f"one of the outcomes ({', '.join(outcomes)}), or add it to them")
+        return output
+
 
 class Replication(ExperimentBase):
     """Runs needed so that the CI half-width is ``relative_half_width`` x mean."""
+
+    min_runs: ClassVar[int] = 2
 
     kind: Literal["replication"]
     relative_half_width: float = Field(0.05, gt=0.0, lt=1.0)

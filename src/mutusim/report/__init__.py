@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mutusim import atomic
 from mutusim.config import ConfigError
 from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from mutusim.report import page, sections
@@ -53,21 +54,17 @@ def write_report(
     who benefits). Raises ``ConfigError`` for a folder that holds no complete results."""
     if lang not in LANGUAGES:
         raise ConfigError(f"--lang: expected one of {', '.join(LANGUAGES)}; found {lang!r}")
+    path = Path(out) if out is not None else Path(results_dir) / f"report-{lang}.html"
+    atomic.check_output_file(path)
     results = load_results(results_dir, sample_runs=sample_runs)
     html, _ = render(results, lang)
-    path = Path(out) if out is not None else Path(results_dir) / f"report-{lang}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, html)
     return path
 
 
 def report_command(results_dir: str, lang: str = DEFAULT_LANGUAGE, out: str | None = None) -> int:
     """``mutusim report RESULTS_DIR [--lang fr|en] [--out FILE.html]``: write the report,
     print where. Errors are ``ConfigError`` (the CLI prints them and exits with status 2)."""
-    if out is not None and Path(out).is_dir():
-        raise ConfigError(f"--out {out}: expected an HTML file name; found a folder")
     path = write_report(results_dir, lang=lang, out=out)
     print(f"report written to {path}", file=sys.stdout)
     return 0

@@ -10,16 +10,19 @@ the stored one before drawing survival, circles and who benefits from them.
 
 from __future__ import annotations
 
-import json
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
+from mutusim import manifest as manifests
+from mutusim import sizing
 from mutusim.config import ConfigError, ScenarioConfig, config_hash
+from mutusim.errors import StoreError
 
 SAMPLE_RUNS = 40
 """Runs per scenario re-simulated for the figures experiments do not store."""
@@ -57,37 +60,56 @@ class Results:
 
 
 def load_results(folder: str | Path, sample_runs: int = SAMPLE_RUNS) -> Results:
-    """Read ``folder`` (a ``mutusim run`` or ``mutusim experiment`` output). Raises
-    ``ConfigError`` when it holds neither, or an experiment that is not complete."""
+    """Read ``folder`` (a ``mutusim run`` or ``mutusim experiment`` output), verified. Raises
+    ``ConfigError`` when it holds neither, an experiment that is not complete, or files that
+    do not match its manifest."""
     folder = Path(folder)
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise ConfigError(f"{folder}: no manifest.json; expected a results folder")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if "experiment_sha256" in manifest:
-        return _load_experiment(folder, manifest, sample_runs)
-    if "mutusim_manifest" in manifest:
-        return _load_run(folder, manifest)
-    raise ConfigError(f"{path}: not a mutusim manifest")
+    manifest = manifests.read(folder)
+    try:
+        if "experiment_sha256" in manifest:
+            return _load_experiment(folder, manifest, sample_runs)
+        if "mutusim_manifest" in manifest:
+            return _load_run(folder, manifest)
+    except (KeyError, TypeError) as exc:
+        raise StoreError(
+            f"{folder / manifests.NAME}: expected a manifest written by this version of "
+            f"mutusim; found one without the field {exc}"
+        ) from None
+    raise StoreError(f"{folder / manifests.NAME}: not a mutusim manifest")
+
+
+def _check_size(folder: Path, rows: int, columns: int) -> None:
+    """Refuse tables that cannot be read into memory."""
+    sizing.check(
+        2 * rows * columns * sizing.FLOAT,
+        f"{folder}: {rows:,} stored rows",
+        "make the report of a smaller experiment",
+    )
 
 
 def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
     name = manifest["scenario"]
-    tables = {}
-    for table in ("timeseries", "runs", "projects"):
-        file = folder / f"{table}.parquet"
-        if not file.is_file():
-            raise ConfigError(f"{folder}: {file.name} is missing")
-        tables[table] = pd.read_parquet(file).assign(scenario=name)
-    config = ScenarioConfig.model_validate(manifest["config"])
-    configs = {name: config} if config_hash(config) == manifest.get("config_sha256") else {}
+    hint = "run the `mutusim run` command again"
+    data = {
+        file: manifests.verified(folder, file, record, hint)
+        for file, record in manifest["files"].items()  # the chart too: all or nothing
+    }
+    tables = {
+        table: pd.read_parquet(io.BytesIO(data[f"{table}.parquet"])).assign(scenario=name)
+        for table in ("timeseries", "runs", "projects")
+    }
+    try:
+        config = ScenarioConfig.model_validate(manifest["config"])
+    except ValidationError:
+        config = None  # written by another version: shown without what needs the config
+    configs = {name: config} if config and config_hash(config) == manifest["config_sha256"] else {}
     return Results(
         folder=folder,
         kind="run",
         manifest=manifest,
         scenarios=[name],
         baseline=None,
-        horizon_months=config.horizon_months,
+        horizon_months=int(tables["timeseries"]["step"].max()),
         seed=int(manifest["seed"]),
         runs=tables["runs"],
         timeseries=tables["timeseries"],
@@ -102,22 +124,37 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
 def _load_experiment(folder: Path, manifest: dict[str, Any], sample_runs: int) -> Results:
     from mutusim.experiments import store
     from mutusim.experiments.design import cells
+    from mutusim.experiments.runner import TIMESERIES_COLUMNS
     from mutusim.experiments.schema import Experiment
 
     if manifest.get("status") != "complete":
-        raise ConfigError(
+        raise StoreError(
             f"{folder}: the experiment is not complete; run the same `mutusim experiment` "
             "command again to finish it, then make the report"
         )
-    exp = TypeAdapter(Experiment).validate_python(manifest["experiment_definition"])
-    runs = store.read_table(folder, "runs")
+    try:
+        exp = TypeAdapter(Experiment).validate_python(manifest["experiment_definition"])
+    except ValidationError:
+        raise StoreError(
+            f"{folder / manifests.NAME}: expected an experiment this version of mutusim can "
+            "read; found one written by another version: run it again with this version"
+        ) from None
+    command = manifest.get("resume_command", "the `mutusim experiment` command that wrote it")
+    hint = f"to recompute damaged parts, run {command}"
+    rows = sum(p["files"]["timeseries"]["rows"] for p in manifest["parts"].values())
+    _check_size(folder, rows, len(TIMESERIES_COLUMNS) + 6)
+    runs = store.read_table(folder, manifest, "runs", hint)
     if exp.kind in ("sweep", "sensitivity"):
         # the manifest sorts keys; the design follows the file's order, kept by the runs' columns
         order = [c.removeprefix("param.") for c in runs.columns if c.startswith("param.")]
         if sorted(order) == sorted(exp.parameters):
             exp = exp.model_copy(update={"parameters": {k: exp.parameters[k] for k in order}})
-    timeseries = store.read_table(folder, "timeseries")
-    summary = pd.read_csv(folder / "summary.csv")
+    timeseries = store.read_table(folder, manifest, "timeseries", hint)
+    summary = pd.read_csv(
+        io.BytesIO(
+            manifests.verified(folder, "summary.csv", manifest["files"]["summary.csv"], hint)
+        )
+    )
     stored = manifest.get("scenarios", {})
     try:
         all_cells = cells(exp, str(folder / "manifest.json"))
