@@ -30,7 +30,7 @@ COMPILED_SOURCES = (
     "engine",
 )
 """Files and folders (relative to the package) whose code is compiled, or shapes it."""
-KEEP = 6
+KEEP = 12
 OURS = "MUTUSIM_NUMBA_CACHE_DIR"
 
 
