@@ -8,10 +8,30 @@ anything is written.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+import textwrap
 from pathlib import Path
 
-from mutusim.config import ConfigError, load_config
+from mutusim.config import ConfigError, config_dir, load_config
+
+
+def _add_set(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=what
+    )
+
+
+def _config_path(name: str | None) -> str | None:
+    """A scenario given on the command line: a path, else a file of ``configs/`` (with or
+    without ``.yaml``: ``sector``, ``scenarios/pooled_subsidy``), so any folder works."""
+    if name is None or Path(name).is_file():
+        return name
+    for candidate in (config_dir() / name, config_dir() / f"{name}.yaml"):
+        if candidate.is_file():
+            return str(candidate)
+    return name  # the loader names the missing file
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,8 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     dash = sub.add_parser("dashboard", help="serve the interactive dashboard (offline, FR/EN)")
     dash.add_argument("--port", type=int, default=8765, help="port on localhost (default 8765)")
     dash.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    params = sub.add_parser("params", help="list every model parameter")
-    params.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_params(sub)
     return parser
 
 
@@ -124,25 +143,78 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_stdout(text: str) -> None:
+    """Print ``text``; a reader that stops early (``mutusim params | head``) ends it quietly."""
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's advice: point stdout at devnull so that the flush at exit cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _add_params(sub) -> None:
+    params = sub.add_parser(
+        "params",
+        help="list every parameter: type, default, validity, plausible range, unit, source",
+    )
+    params.add_argument(
+        "config", nargs="?", help="scenario whose values are the defaults (default: baseline)"
+    )
+    params.add_argument("--json", action="store_true", help="machine-readable output")
+    params.add_argument(
+        "--policies",
+        action="store_true",
+        help="the policy parameters instead (of CONFIG's policies, else of every shipped policy)",
+    )
+    _add_set(params, "override a config value before listing (repeatable)")
+
+
+def params_text(rows: list[dict], width: int = 100) -> str:
+    """The parameter table for a terminal: three short lines per parameter, at most ``width``
+    columns."""
+    from mutusim.parameter_table import plausible_text, validity_text
+
+    out = []
+    for row in rows:
+        default = json.dumps(row["default"], ensure_ascii=False)
+        first = f"{row['name']} = {default} {row['unit']}"
+        second = f"valid {validity_text(row)} · plausible {plausible_text(row)} · {row['source']}"
+        for line in (first, second, row["description"]):
+            out.append(
+                textwrap.fill(
+                    line,
+                    width=width,
+                    initial_indent="" if line is first else "    ",
+                    subsequent_indent="      ",
+                    break_on_hyphens=False,
+                )
+            )
+    return "\n".join(out)
+
+
 def cmd_params(args: argparse.Namespace) -> int:
-    """Print every parameter with type, default, range, unit and source."""
-    import json
+    """Print every model (or policy) parameter: type, default, validity bounds, plausible range,
+    unit, description and source, as text or JSON."""
+    from mutusim.parameter_table import parameter_table
 
-    from mutusim.parameters import parameter_table
-
-    table = parameter_table()
+    config = (
+        load_config(_config_path(args.config), args.overrides)
+        if args.config or args.overrides
+        else None
+    )
+    rows = parameter_table(config, policies=args.policies)
     if args.json:
-        print(json.dumps(table, indent=2, default=str))
+        write_stdout(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    width = max(len(row["name"]) for row in table)
-    for row in table:
-        default = str(row["default"])
-        default = default if len(default) <= 24 else default[:21] + "..."
-        print(
-            f"{row['name']:<{width}}  {row['type']:<6} {default:<24} {row['range']:<14} "
-            f"{row['description']}"
-        )
-    print("\nUnits and sources: docs/ODD.md section 8; --json gives every field in full.")
+    what = "policy" if args.policies else "model"
+    footer = (
+        f"{len(rows)} {what} parameters. Plausible ranges are for uncertainty analysis "
+        "(docs/ODD.md section 8); --json gives the same table for SALib or EMA Workbench"
+        + ("." if args.policies else "; --policies lists the policy parameters.")
+    )
+    write_stdout(params_text(rows) + "\n\n" + textwrap.fill(footer, width=100))
     return 0
 
 
