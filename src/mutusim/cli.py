@@ -1,5 +1,6 @@
 """Command line: ``mutusim run`` (one scenario), ``mutusim experiment`` (comparisons, sweeps,
-sensitivity, replication) and ``mutusim params`` (every parameter).
+sensitivity, replication), ``mutusim show`` (the resolved scenario), ``mutusim params`` (every
+parameter), ``validate``, ``report`` and ``dashboard``; ``mutusim --version``.
 
 A bad configuration exits with status 2 and one message (file, field, expected, found), before
 anything is written.
@@ -15,6 +16,8 @@ import textwrap
 from pathlib import Path
 
 from mutusim.config import ConfigError, config_dir, load_config
+from mutusim.export import FORMATS
+from mutusim.i18n import t
 
 
 def _add_set(parser: argparse.ArgumentParser, what: str) -> None:
@@ -39,13 +42,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="mutusim",
         description="Agent-based simulation of digital-project pooling among Walloon EES.",
     )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="simulate a scenario and write its results")
     run.add_argument("config", nargs="?", help="scenario YAML (default: configs/baseline.yaml)")
     run.add_argument("--runs", type=int, default=1, help="number of runs (default 1)")
     run.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0)")
     run.add_argument("--out", help="output folder (default results/<scenario name>)")
-    run.add_argument("--lang", choices=["fr", "en"], default="fr", help="chart language")
+    run.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of the summary and chart"
+    )
+    _add_output_options(run, default_format="parquet")
     run.add_argument(
         "--engine",
         choices=["mesa", "numba"],
@@ -66,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", help="results folder (default results/<experiment name>)")
     exp.add_argument("--runs", type=int, help="runs per scenario or design point (preview)")
     exp.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of the summary (default fr)"
+    )
+    exp.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="summary table: csv (summary.csv, always written), parquet or xlsx as well",
+    )
+    exp.add_argument(
         "--set",
         dest="overrides",
         action="append",
@@ -79,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
         help="dask.distributed scheduler, e.g. tcp://127.0.0.1:8786 (default: local cores)",
     )
     val = sub.add_parser("validate", help="pattern-oriented validation and docking tables")
-    val.add_argument("--out", default="docs/validation", help="folder of the tables")
+    val.add_argument(
+        "--out", help="folder of the tables (default: docs/validation of the repository)"
+    )
     val.add_argument("--runs", type=int, default=200, help="runs per arm (default 200)")
     val.add_argument("--agents", type=int, default=6785, help="EES per run (default 6785)")
     rep = sub.add_parser("report", help="write the scenario report: one self-contained HTML file")
@@ -92,12 +110,14 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--port", type=int, default=8765, help="port on localhost (default 8765)")
     dash.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     _add_params(sub)
+    _add_show(sub)
     return parser
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """Run or resume an experiment, print its summary table."""
     from mutusim.experiments import run_experiment, summary_text
+    from mutusim.export import write_tables
 
     if args.runs is not None and args.runs < 1:
         raise ConfigError(f"--runs: expected a whole number of at least 1; found {args.runs}")
@@ -109,8 +129,17 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         progress=True,
     )
-    print(summary_text(result))
-    print(f"results in {result['out']}/ (runs/, timeseries/, summary.csv, manifest.json)")
+    files = ["runs/", "timeseries/", "summary.csv", "manifest.json"]
+    if args.format != "csv":
+        about = {"experiment": result["experiment"].name, "kind": result["kind"]}
+        written = write_tables({"summary": result["table"]}, result["out"], args.format, about)
+        files += [p.name for p in written]
+    write_stdout(summary_text(result, lang=args.lang))
+    write_stdout(
+        textwrap.fill(
+            t("console.results_in", args.lang, folder=result["out"], files=", ".join(files)), 100
+        )
+    )
     return 0
 
 
@@ -120,7 +149,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.runs < 2:
         raise ConfigError(f"--runs: expected at least 2; found {args.runs}")
-    path = write_validation(args.out, runs=args.runs, n_agents=args.agents)
+    out = args.out or config_dir().parent / "docs" / "validation"
+    path = write_validation(out, runs=args.runs, n_agents=args.agents)
     print(path.read_text(encoding="utf-8"))
     return 0
 
@@ -218,44 +248,77 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(result) -> str:
-    runs = result.runs
-    q = runs["adoption_share"].quantile([0.05, 0.5, 0.95]) * 100
-    lines = [
-        f"scenario {result.config.name!r}: {len(runs)} run(s) of "
-        f"{int(runs['n_agents'].iloc[0])} EES over {result.config.horizon_months} months",
-        f"  EES in a running pooled project at the end: median {q[0.5]:.1f} %"
-        + (f" (5–95 % of runs: {q[0.05]:.1f}–{q[0.95]:.1f} %)" if len(runs) > 1 else ""),
-        "  projects (medians): running at the end {:.0f}; started {:.0f}, failed in formation "
-        "{:.0f}, dissolved {:.0f}".format(
-            *(
-                runs[c].median()
-                for c in (
-                    "active_projects",
-                    "projects_started",
-                    "projects_failed",
-                    "projects_dissolved",
-                )
-            )
-        ),
-        f"  public money spent: {runs['public_spend'].median():,.0f} EUR (median)",
-    ]
-    return "\n".join(lines)
+def _add_output_options(parser: argparse.ArgumentParser, default_format: str) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default_format,
+        help="summary tables: parquet (runs.parquet, the default), csv (runs.csv, months.csv) "
+        "or xlsx (summary.xlsx); the Parquet results are always written",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace what --out holds even if it is another run's results",
+    )
+
+
+def check_run_folder(out: Path, manifest: dict, force: bool) -> None:
+    """Refuse an output folder holding anything but this very run (same scenario hash, seed,
+    runs and engine: its results would be the same), unless ``force``."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: expected a folder; found a file")
+    if force or not out.is_dir() or not any(out.iterdir()):
+        return
+    held_path = out / "manifest.json"
+    held = {}
+    if held_path.is_file():
+        try:
+            held = json.loads(held_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            held = {}
+    same = held.get("mutusim_manifest") and all(
+        held.get(k) == manifest[k] for k in ("config_sha256", "seed", "runs", "engine")
+    )
+    if same:
+        return
+    if held.get("mutusim_manifest"):
+        what = (
+            f"another run (scenario {held.get('scenario')!r}, {held.get('runs')} run(s), "
+            f"seed {held.get('seed')}, sha256 {str(held.get('config_sha256'))[:12]}…)"
+        )
+    elif "experiment_sha256" in held:
+        what = f"an experiment ({held.get('experiment')!r})"
+    else:
+        what = "files that are not mutusim results"
+    raise ConfigError(
+        f"--out {out}: the folder holds {what}; choose another folder or add --force to replace it"
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Validate, simulate with a progress bar, write results and the adoption chart."""
+    """Validate, simulate with a progress bar, write results, the summary tables in the
+    chosen format and the adoption chart; print the summary in ``--lang``."""
     from tqdm import tqdm
 
+    from mutusim.config import config_hash
+    from mutusim.experiments.console import run_summary_text
+    from mutusim.export import monthly_quantiles, write_tables
     from mutusim.plotting import adoption_chart
-    from mutusim.simulate import simulate
+    from mutusim.plotting.style import number, scenario_label
+    from mutusim.simulate import default_engine, simulate
 
     if args.runs < 1:
         raise ConfigError(f"--runs: expected a whole number of at least 1; found {args.runs}")
-    config = load_config(args.config, args.overrides)
+    config = load_config(_config_path(args.config), args.overrides)
     out = Path(args.out) if args.out else Path("results") / config.name
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out}: expected a folder; found a file")
+    planned = {
+        "config_sha256": config_hash(config),
+        "seed": args.seed,
+        "runs": args.runs,
+        "engine": args.engine or default_engine(args.runs),
+    }
+    check_run_folder(out, planned, args.force)
     total = args.runs * config.horizon_months
     with tqdm(
         total=total, unit="month", desc=f"{config.name}", file=sys.stderr, disable=None
@@ -264,19 +327,72 @@ def cmd_run(args: argparse.Namespace) -> int:
             config, runs=args.runs, seed=args.seed, engine=args.engine, progress=bar.update
         )
     result.write(out)
-    fig = adoption_chart(result.timeseries, title=config.name, lang=args.lang)
-    fig.savefig(out / "adoption.png")
-    print(_summary(result))
-    t = result.timings
-    print(
-        f"  engine {result.engine}: compile {t['compile_seconds']:.1f} s, "
-        f"run {t['run_seconds']:.1f} s"
+    fig = adoption_chart(
+        result.timeseries, title=scenario_label(config.name, args.lang), lang=args.lang
     )
-    print(
-        f"results written to {out}/ (timeseries.parquet, runs.parquet, projects.parquet, "
-        f"manifest.json, adoption.png)"
+    fig.savefig(out / "adoption.png")
+    files = ["timeseries.parquet", "runs.parquet", "projects.parquet", "manifest.json"]
+    if args.format != "parquet":
+        tables = {"runs": result.runs, "months": monthly_quantiles(result.timeseries)}
+        about = {
+            "scenario": config.name,
+            "runs": args.runs,
+            "seed": args.seed,
+            "engine": result.engine,
+            "config_sha256": planned["config_sha256"],
+            "mutusim": version_text(),
+        }
+        files += [p.name for p in write_tables(tables, out, args.format, about)]
+    files.append("adoption.png")
+    write_stdout(run_summary_text(result, args.lang))
+    timings = result.timings
+    write_stdout(
+        t(
+            "console.engine",
+            args.lang,
+            engine=result.engine,
+            compile=number(timings["compile_seconds"], args.lang, 1),
+            run=number(timings["run_seconds"], args.lang, 1),
+        )
+    )
+    write_stdout(
+        textwrap.fill(t("console.results_in", args.lang, folder=out, files=", ".join(files)), 100)
     )
     return 0
+
+
+def _add_show(sub) -> None:
+    show = sub.add_parser(
+        "show", help="print the resolved scenario (YAML): extends, population, policies, --set"
+    )
+    show.add_argument("config", nargs="?", help="scenario YAML or name (default: baseline)")
+    _add_set(show, "override a config value, e.g. --set budget_eur=1e6 (repeatable)")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the scenario as the simulation sees it: every field, references resolved,
+    overrides applied, with its SHA-256 (the one in the manifests of its results)."""
+    import yaml
+
+    from mutusim.config import config_hash
+
+    path = _config_path(args.config)
+    config = load_config(path, args.overrides)
+    head = [
+        f"# {path or config_dir() / 'baseline.yaml'}"
+        + (f" with --set {' --set '.join(args.overrides)}" if args.overrides else ""),
+        f"# resolved scenario, sha256 {config_hash(config)}, {version_text()}",
+    ]
+    body = yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    write_stdout("\n".join(head) + "\n" + body)
+    return 0
+
+
+def version_text() -> str:
+    """``mutusim X.Y.Z`` and the Python it runs on."""
+    from mutusim import __version__
+
+    return f"mutusim {__version__} (Python {sys.version.split()[0]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -289,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "dashboard": cmd_dashboard,
         "params": cmd_params,
+        "show": cmd_show,
     }
     try:
         return commands[args.command](args)

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from mutusim.config import ConfigError, canonical_json
 from mutusim.config.loader import _read_yaml, _set_dotted, format_validation_error, parse_override
 from mutusim.experiments import analysis, store
 from mutusim.experiments.design import Cell, cells
-from mutusim.experiments.schema import Experiment
+from mutusim.experiments.schema import PRESENTATION, Experiment
 from mutusim.results import git_commit, package_versions
 
 TIMESERIES_COLUMNS = (
@@ -77,7 +76,14 @@ def plan(n_cells: int, runs: int, chunk_runs: int) -> list[Chunk]:
 
 def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     """SHA-256 of the experiment and of every resolved scenario it runs."""
-    definition = json.dumps(exp.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    dumped = exp.model_dump(mode="json")
+    for arm in dumped.get("scenarios", []):  # relabelling an arm changes no result
+        for key in PRESENTATION:
+            arm.pop(key, None)
+    for key in ("label",):  # a title added later changes no result either
+        if dumped.get(key) is None:
+            dumped.pop(key, None)
+    definition = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(definition.encode())
     for cell in all_cells:
         digest.update(canonical_json(cell.config).encode())
@@ -196,36 +202,3 @@ def _run_on_cluster(address: str, todo: list[Chunk], all_cells: list[Cell], exp,
         }
         for future in as_completed(futures):
             save(futures[future], future.result())
-
-
-def summary_text(result: dict[str, Any]) -> str:
-    """The analysis as plain text for the terminal (comparisons: the headline columns; the
-    full table is in summary.csv)."""
-    frame: pd.DataFrame = result["table"]
-    if result["kind"] == "comparison":
-        frame = pd.DataFrame(
-            {
-                "scenario": frame["scenario"],
-                "adoption at end % [CI]": [
-                    f"{m * 100:5.1f} [{lo * 100:.1f}–{hi * 100:.1f}]"
-                    for m, lo, hi in frame[
-                        ["adoption_share", "adoption_share_lo", "adoption_share_hi"]
-                    ].to_numpy()
-                ],
-                "vs baseline, points [CI]": [
-                    f"{m * 100:+5.2f} [{lo * 100:+.2f}, {hi * 100:+.2f}]"
-                    for m, lo, hi in frame[
-                        ["adoption_diff", "adoption_diff_lo", "adoption_diff_hi"]
-                    ].to_numpy()
-                ],
-                "projects running": frame["active_projects"].round(1),
-                "public EUR": frame["cumulative_public_spend"].map("{:,.0f}".format),
-                "EUR per extra pooled EES": frame["eur_per_additional_pooled_ees"].map(
-                    lambda v: "–" if pd.isna(v) else f"{v:,.0f}"
-                ),
-            }
-        )
-    with pd.option_context(
-        "display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.4g}".format
-    ):
-        return frame.to_string(index=False)

@@ -192,6 +192,14 @@ def points(share_diff: float, lang: str, digits: int = 1) -> str:
     return t(key, lang, value=number(value, lang, digits, sign=True))
 
 
+def interval(value: str, low: str, high: str, lang: str) -> str:
+    """A value and its interval, written one way everywhere (``7,2 [6,9 ; 7,5]`` /
+    ``7.2 [6.9, 7.5]``); an interval that could not be computed is left out."""
+    if "–" in (low, high):
+        return value
+    return t("fmt.interval", lang, value=value, low=low, high=high)
+
+
 def money(eur: float, lang: str) -> str:
     """Euros, in millions from 1 M€ (``2 M€`` / ``€2M``; ``15 600 €`` / ``€15,600``)."""
     if eur is None or (isinstance(eur, float) and math.isnan(eur)):
