@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import matplotlib
@@ -132,15 +132,61 @@ def text_or(key: str, lang: str, fallback: str, **values: Any) -> str:
     return fallback
 
 
-def scenario_label(name: str, lang: str) -> str:
-    """Display name of a scenario (catalogue ``scenario.NAME``, else the name in words)."""
+def scenario_label(name: str, lang: str, labels: Mapping[str, str] | None = None) -> str:
+    """Display name of a scenario: ``labels[name]`` (an experiment's labels), else the
+    catalogue's ``scenario.NAME``, else the name in words."""
+    if labels and labels.get(name):
+        return labels[name]
     return text_or(f"scenario.{name}", lang, name.replace("_", " "))
 
 
+@functools.cache
+def _parameter_rows() -> dict[str, dict[str, Any]]:
+    from mutusim.parameter_table import parameter_table
+
+    rows = {r["name"]: r for r in parameter_table()}
+    rows.update({r["name"]: r for r in parameter_table(policies=True)})
+    return rows
+
+
+def _parameter_row(name: str) -> dict[str, Any] | None:
+    """The parameter table's row of a dotted name (``policies.N.field`` found by its field)."""
+    rows = _parameter_rows()
+    if name in rows:
+        return rows[name]
+    parts = name.split(".")
+    if parts[0] == "policies" and len(parts) > 2:
+        field = ".".join(parts[2:])
+        return next((r for n, r in rows.items() if n.split(".", 1)[-1] == field), None)
+    return None
+
+
 def parameter_label(name: str, lang: str) -> str:
-    """Display name of a dotted parameter (``param.`` prefix allowed)."""
+    """Display name of a dotted parameter (``param.`` prefix allowed): the catalogue's
+    ``parameter.NAME``, else (English) the schema's description, else the dotted name."""
     name = name.removeprefix("param.")
-    return text_or(f"parameter.{name}", lang, name)
+    key = f"parameter.{name}"
+    if key in catalogue():
+        return t(key, lang)
+    row = _parameter_row(name)
+    if lang == "en" and row is not None:
+        return row["description"]
+    return name
+
+
+def parameter_unit(name: str, lang: str) -> str:
+    """The unit of a dotted parameter in ``lang`` ("" when the schema has none)."""
+    row = _parameter_row(name.removeprefix("param."))
+    if row is None or not row["unit"]:
+        return ""
+    return text_or(f"unit.{row['unit']}", lang, row["unit"])
+
+
+def parameter_axis_label(name: str, lang: str) -> str:
+    """An axis label: the parameter's name in words and its unit (``… (par an)``)."""
+    unit = parameter_unit(name, lang)
+    label = parameter_label(name, lang)
+    return f"{label} ({unit})" if unit and unit not in label else label
 
 
 def outcome_label(name: str, lang: str) -> str:

@@ -50,6 +50,12 @@ class Results:
     notes: list[str] = field(default_factory=list)
     """Catalogue keys of what could not be shown, and why."""
 
+    def labels(self, lang: str) -> dict[str, str]:
+        """Display names of the scenarios in ``lang``: the experiment's labels (comparisons)."""
+        from mutusim.experiments.console import scenario_labels
+
+        return scenario_labels(self.experiment, lang) if self.experiment is not None else {}
+
     @property
     def runs_per_scenario(self) -> int:
         """Runs of each scenario (or design point)."""

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from mutusim.config import ConfigError, config_dir, config_hash, load_config
+from mutusim.experiments.schema import text_in
 from mutusim.i18n import t
 from mutusim.plotting.style import (
     count,
@@ -38,6 +39,10 @@ def shown_path(path: Path) -> str:
 def title(results: Results, lang: str) -> tuple[str, str]:
     """Page title and subtitle."""
     name = results.manifest.get("experiment") or results.manifest.get("scenario")
+    if results.experiment is not None and results.experiment.label is not None:
+        name = text_in(results.experiment.label, lang)
+    elif results.kind == "run":
+        name = scenario_label(name, lang)
     kind = t(f"report.kind.{results.kind}", lang)
     sub = t(
         "report.subtitle",
@@ -56,7 +61,9 @@ def question(results: Results, lang: str) -> str:
     if results.experiment is not None:
         exp = results.experiment
         text = text_or(
-            f"question.{exp.name}", lang, exp.description or t("report.no_question", lang)
+            f"question.{exp.name}",
+            lang,
+            text_in(exp.description, lang) or t("report.no_question", lang),
         )
     else:
         name = results.scenarios[0]
@@ -72,7 +79,9 @@ def question(results: Results, lang: str) -> str:
                 t(
                     "report.population_line",
                     lang,
-                    name=config.population.name,
+                    name=text_or(
+                        f"population.{config.population.name}", lang, config.population.name
+                    ),
                     n=number(config.population.n_agents, lang),
                     years=words.years_text(config.horizon_months, lang),
                 )
@@ -103,10 +112,12 @@ def scenarios(results: Results, lang: str) -> str:
             continue
         head, policies = words.describe_scenario(config, lang)
         changes = words.describe_overrides(arms[name].set, lang) if name in arms else []
-        label = scenario_label(name, lang)
+        label = scenario_label(name, lang, results.labels(lang))
+        about = text_in(arms[name].description, lang) if name in arms else ""
+        lead = page.paragraphs([about], "muted") if about else ""
         items.append(
             f"<dt>{page.esc(label)} <code>{page.esc(name)}</code></dt>"
-            f"<dd>{page.esc(head)}{page.bullets(policies + changes)}</dd>"
+            f"<dd>{lead}{page.esc(head)}{page.bullets(policies + changes)}</dd>"
         )
     body = f'<dl class="scenarios">{"".join(items)}</dl>'
     base = results.experiment.set if results.experiment is not None else {}
@@ -136,19 +147,7 @@ def _parameters(results: Results, lang: str) -> str:
                     hi=words.plain(r.max, lang),
                 )
             )
-    if exp.kind == "sweep":
-        design = (
-            t("report.design_grid", lang, levels=exp.levels)
-            if exp.design == "grid"
-            else t("report.design_lhs", lang, points=exp.points)
-        )
-    else:
-        design = t(f"report.design_{exp.method}", lang, samples=exp.samples)
-    n_points = results.runs["point"].nunique() if "point" in results.runs else len(results.summary)
-    design += " " + t(
-        "report.design_runs", lang, runs=count(exp.runs, "runs", lang), points=n_points
-    )
-    body = page.paragraphs([design]) + page.bullets(lines)
+    body = page.paragraphs([words.design_text(results, lang)]) + page.bullets(lines)
     if exp.set:
         body += page.paragraphs([t("report.base_changes", lang)]) + page.bullets(
             words.describe_overrides(exp.set, lang)
@@ -228,7 +227,8 @@ def assumptions(results: Results, lang: str) -> str:
             continue
         seen.add(population.name)
         src = population_sources(population)
-        body += f"<h3>{page.esc(t('report.population_facts', lang, name=population.name))}</h3>"
+        shown = text_or(f"population.{population.name}", lang, population.name)
+        body += f"<h3>{page.esc(t('report.population_facts', lang, name=shown))}</h3>"
         if not src.facts:
             body += page.paragraphs([t("report.no_sources", lang)], "muted")
             continue
@@ -249,11 +249,11 @@ def assumptions(results: Results, lang: str) -> str:
             [t("report.col_fact", lang), t("report.col_value", lang), t("report.col_source", lang)],
             rows,
             numeric={1},
+            quoted={2: "en"},  # sources are cited as the population file writes them
         )
         if src.groups:
-            body += page.bullets(
-                t("report.group_source", lang, group=text_or(f"popfield.{g}", lang, g), source=s)
-                for g, s in src.groups.items()
+            body += page.paragraphs([t("report.group_sources", lang)]) + page.bullets(
+                (f"{g}: {s}" for g, s in src.groups.items()), lang="en"
             )
         body += page.paragraphs(
             [t("report.population_assumptions", lang, n=src.assumptions, file=shown_path(src.file))]

@@ -14,6 +14,7 @@ from mutusim.i18n import t
 from mutusim.plotting.style import (
     category_label,
     count,
+    interval,
     money,
     number,
     outcome_label,
@@ -151,7 +152,7 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
         lo, _, hi = quantiles(arm)
         row: dict[str, Any] = {
             "scenario": name,
-            "label": scenario_label(name, lang),
+            "label": scenario_label(name, lang, results.labels(lang)),
             "mean": s["adoption_share"],
             "ci": (s["adoption_share_lo"], s["adoption_share_hi"]),
             "q": (lo, hi),
@@ -274,31 +275,82 @@ def run_sentences(results: Any, lang: str) -> list[str]:
     return out
 
 
+def design_text(results: Any, lang: str) -> str:
+    """The actual design of a sweep or sensitivity analysis in words: "Plan complet sur
+    2 facteurs : 3 × 3 (9 points), 10 simulations par point", "Hypercube latin de 40
+    points, …", "Plan de Sobol (…), 448 points, …"."""
+    exp = results.experiment
+    points = results.runs["point"].nunique() if "point" in results.runs else len(results.summary)
+    runs = count(exp.runs, "runs", lang)
+    if exp.kind == "sweep" and exp.design == "grid":
+        sizes = [
+            len(r.values) if r.values is not None else exp.levels for r in exp.parameters.values()
+        ]
+        return t(
+            "report.design_grid",
+            lang,
+            factors=len(sizes),
+            sizes=" × ".join(str(n) for n in sizes),
+            points=points,
+            runs=runs,
+        )
+    if exp.kind == "sweep":
+        return t("report.design_lhs", lang, factors=len(exp.parameters), points=points, runs=runs)
+    return t(f"report.design_{exp.method}", lang, samples=exp.samples, points=points, runs=runs)
+
+
 def sweep_sentences(results: Any, lang: str, outcome: str = "adoption_share") -> list[str]:
-    """Range of the outcome over the design points of a sweep."""
-    table = results.summary
+    """The outcome's range over the design points with the intervals of the extremes, and
+    whether the points can be told apart from the noise of their runs: the highest point is
+    named only when its 95 % interval lies above every other point's."""
+    table = results.summary.reset_index(drop=True)
     fmt = (
         (lambda v: percent(v, lang))
         if outcome.endswith("share")
         else (lambda v: number(v, lang, 1))
     )
     low, high = table[outcome].idxmin(), table[outcome].idxmax()
-    params = [c for c in table.columns if c.startswith("param.")]
-    where = ", ".join(
-        f"{parameter_label(p, lang)} = {plain(table.loc[high, p], lang)}" for p in params
-    )
-    return [
+    has_ci = f"{outcome}_lo" in table and table[f"{outcome}_lo"].notna().all()
+
+    def shown(i: int) -> str:
+        if not has_ci:
+            return fmt(table.loc[i, outcome])
+        return interval(
+            fmt(table.loc[i, outcome]),
+            fmt(table.loc[i, f"{outcome}_lo"]),
+            fmt(table.loc[i, f"{outcome}_hi"]),
+            lang,
+        )
+
+    out = [
         t(
             "report.sweep_range",
             lang,
             outcome=outcome_label(outcome, lang),
-            lo=fmt(table.loc[low, outcome]),
-            hi=fmt(table.loc[high, outcome]),
+            lo=shown(low),
+            hi=shown(high),
             points=len(table),
             runs=count(results.runs_per_scenario, "runs", lang),
-        ),
-        t("report.sweep_best", lang, where=where),
+        )
     ]
+    if not has_ci:
+        out.append(t("report.sweep_no_interval", lang))
+        return out
+    others = table.drop(index=high)
+    overlapping = int((others[f"{outcome}_hi"] >= table.loc[high, f"{outcome}_lo"]).sum())
+    params = [c for c in table.columns if c.startswith("param.")]
+    where = ", ".join(
+        f"{parameter_label(p, lang)} = {plain(table.loc[high, p], lang)}" for p in params
+    )
+    if table.loc[low, f"{outcome}_hi"] >= table.loc[high, f"{outcome}_lo"]:
+        out.append(
+            t("report.sweep_noise", lang, runs=count(results.runs_per_scenario, "runs", lang))
+        )
+    elif overlapping:
+        out.append(t("report.sweep_best_within_noise", lang, where=where, n=overlapping))
+    else:
+        out.append(t("report.sweep_best", lang, where=where))
+    return out
 
 
 def sensitivity_sentences(results: Any, lang: str) -> list[str]:
