@@ -106,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--lang", choices=["fr", "en"], default="fr", help="language (default fr)")
     rep.add_argument("--out", help="HTML file (default RESULTS_DIR/report-<lang>.html)")
+    rep.add_argument(
+        "--target-runs",
+        type=int,
+        default=10,
+        help="runs re-simulated agent by agent to judge each targeted policy on its own group "
+        "(default 10, about 2 s a run on the Walloon population; 0 skips it)",
+    )
     dash = sub.add_parser("dashboard", help="serve the interactive dashboard (offline, FR/EN)")
     dash.add_argument("--port", type=int, default=8765, help="port on localhost (default 8765)")
     dash.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
@@ -159,7 +166,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the scenario report of a results folder."""
     from mutusim.report import report_command
 
-    return report_command(args.results_dir, lang=args.lang, out=args.out)
+    return report_command(
+        args.results_dir, lang=args.lang, out=args.out, target_runs=args.target_runs
+    )
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:

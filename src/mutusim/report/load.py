@@ -23,6 +23,9 @@ from mutusim.config import ConfigError, ScenarioConfig, config_hash
 
 SAMPLE_RUNS = 40
 """Runs per scenario re-simulated for the figures experiments do not store."""
+TARGET_RUNS = 10
+"""Runs re-simulated with the Mesa model (agent by agent) to judge targeted policies on their
+own groups: about 2 s a run on the Walloon population."""
 
 
 @dataclass
@@ -49,6 +52,10 @@ class Results:
     detail_runs: int = 0
     notes: list[str] = field(default_factory=list)
     """Catalogue keys of what could not be shown, and why."""
+    target_groups: list[tuple[str, Any]] = field(default_factory=list)
+    """(scenario, ``target_groups.GroupEffect``) for each targeted policy group of a
+    comparison, re-simulated with the Mesa model on ``target_runs`` runs."""
+    target_runs: int = 0
 
     def labels(self, lang: str) -> dict[str, str]:
         """Display names of the scenarios in ``lang``: the experiment's labels (comparisons)."""
@@ -62,16 +69,19 @@ class Results:
         return int(self.runs.groupby("scenario").size().max())
 
 
-def load_results(folder: str | Path, sample_runs: int = SAMPLE_RUNS) -> Results:
+def load_results(
+    folder: str | Path, sample_runs: int = SAMPLE_RUNS, target_runs: int = TARGET_RUNS
+) -> Results:
     """Read ``folder`` (a ``mutusim run`` or ``mutusim experiment`` output). Raises
-    ``ConfigError`` when it holds neither, or an experiment that is not complete."""
+    ``ConfigError`` when it holds neither, or an experiment that is not complete.
+    ``target_runs``: runs re-simulated per targeted group of a comparison (0: none)."""
     folder = Path(folder)
     path = folder / "manifest.json"
     if not path.is_file():
         raise ConfigError(f"{folder}: no manifest.json; expected a results folder")
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if "experiment_sha256" in manifest:
-        return _load_experiment(folder, manifest, sample_runs)
+        return _load_experiment(folder, manifest, sample_runs, target_runs)
     if "mutusim_manifest" in manifest:
         return _load_run(folder, manifest)
     raise ConfigError(f"{path}: not a mutusim manifest")
@@ -105,7 +115,9 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
     )
 
 
-def _load_experiment(folder: Path, manifest: dict[str, Any], sample_runs: int) -> Results:
+def _load_experiment(
+    folder: Path, manifest: dict[str, Any], sample_runs: int, target_runs: int
+) -> Results:
     from mutusim.experiments import store
     from mutusim.experiments.design import cells
     from mutusim.experiments.schema import Experiment
@@ -153,7 +165,46 @@ def _load_experiment(folder: Path, manifest: dict[str, Any], sample_runs: int) -
         results.notes.append("report.note_config_changed")
     elif exp.kind == "comparison":
         _resimulate(results, min(sample_runs, exp.runs))
+        if "report.note_model_changed" not in results.notes:
+            _target_groups(results, min(target_runs, exp.runs))
     return results
+
+
+def _target_groups(results: Results, k: int) -> None:
+    """Judge each targeted policy on its own group: adoption inside and outside it, against
+    the baseline on the same ``k`` runs (Mesa model; kept only if it reproduces the stored
+    adoption of those runs)."""
+    from mutusim.target_groups import group_adoption, group_effect, policy_groups
+
+    if k < 1:
+        return
+    baseline = results.configs[results.baseline]
+    stored = results.runs.set_index(["scenario", "run"])["adoption_share"]
+    cache: dict[str, pd.DataFrame] = {}
+    for name in results.scenarios[1:]:
+        for group in policy_groups(results.configs[name]):
+            key = group.model_dump_json()
+            if key not in cache:
+                cache[key] = group_adoption(baseline, group, results.seed, range(k))
+            effect = group_effect(
+                baseline,
+                results.configs[name],
+                group,
+                results.seed,
+                range(k),
+                baseline_runs=cache[key],
+            )
+            for arm, table in (
+                (results.baseline, effect.baseline_runs),
+                (name, effect.scenario_runs),
+            ):
+                expected = stored.loc[arm].loc[table["run"]].to_numpy()
+                if not np.allclose(table["adoption_share"].to_numpy(), expected, atol=1e-12):
+                    results.notes.append("report.note_model_changed")
+                    results.target_groups = []
+                    return
+            results.target_groups.append((name, effect))
+    results.target_runs = k
 
 
 def _resimulate(results: Results, k: int) -> None:

@@ -14,6 +14,7 @@ from mutusim.experiments.schema import text_in
 from mutusim.i18n import t
 from mutusim.plotting.style import (
     count,
+    interval,
     money,
     number,
     parameter_label,
@@ -160,11 +161,12 @@ def key_figures(results: Results, lang: str) -> str:
     """Headline sentences, one paragraph per scenario and a table (comparisons)."""
     if results.kind == "comparison":
         rows = words.comparison_rows(results, lang)
-        head = words.comparison_headline(rows, lang, results.horizon_months)
+        head = words.comparison_headline(rows, lang, results.horizon_months, results.runs)
         body = f'<div class="headline">{page.paragraphs(head)}</div>'
         for row in rows:
             body += f"<h3>{page.esc(row['label'])}</h3>" + page.paragraphs(row["sentences"])
         body += _comparison_table(rows, lang)
+        body += _target_group_table(results, lang)
     elif results.kind == "run":
         body = f'<div class="headline">{page.paragraphs(words.run_sentences(results, lang))}</div>'
     elif results.kind == "sweep":
@@ -192,17 +194,72 @@ def _comparison_table(rows: list[dict[str, Any]], lang: str) -> str:
         body.append(
             [
                 r["label"],
-                f"{percent(r['mean'], lang)} [{percent(r['ci'][0], lang)} ; "
-                f"{percent(r['ci'][1], lang)}]",
+                interval(
+                    percent(r["mean"], lang),
+                    percent(r["ci"][0], lang),
+                    percent(r["ci"][1], lang),
+                    lang,
+                ),
                 f"{percent(r['q'][0], lang)} – {percent(r['q'][1], lang)}",
-                f"{points(r['diff'], lang)} [{number(r['diff_ci'][0] * 100, lang, 1, True)} ; "
-                f"{number(r['diff_ci'][1] * 100, lang, 1, True)}]",
+                interval(
+                    points(r["diff"], lang),
+                    number(r["diff_ci"][0] * 100, lang, 1, True),
+                    number(r["diff_ci"][1] * 100, lang, 1, True),
+                    lang,
+                ),
                 number(r["projects"], lang, 1),
                 money(r["spend"], lang),
                 money(r["cost"], lang),
             ]
         )
     return page.table(header, body, numeric={1, 2, 3, 4, 5, 6})
+
+
+def _target_group_table(results: Results, lang: str) -> str:
+    """Each targeted policy judged on its own group: adoption inside the group in the baseline
+    and the scenario, and the paired differences inside and outside it, with intervals."""
+    if not results.target_groups:
+        return ""
+
+    def pct(ci: tuple[float, float, float]) -> str:
+        return interval(percent(ci[0], lang), percent(ci[1], lang), percent(ci[2], lang), lang)
+
+    def pts(ci: tuple[float, float, float]) -> str:
+        return interval(
+            points(ci[0], lang),
+            number(ci[1] * 100, lang, 1, True),
+            number(ci[2] * 100, lang, 1, True),
+            lang,
+        )
+
+    labels = results.labels(lang)
+    rows = [
+        [
+            scenario_label(name, lang, labels),
+            t("report.list_sep", lang).join(words.eligibility_words(effect.group, lang)),
+            percent(effect.group_share, lang),
+            pct(effect.baseline_inside),
+            pct(effect.scenario_inside),
+            pts(effect.difference_inside),
+            pts(effect.difference_outside),
+        ]
+        for name, effect in results.target_groups
+    ]
+    header = [
+        t("report.col_scenario", lang),
+        t("report.col_group", lang),
+        t("report.col_group_share", lang),
+        t("report.col_group_baseline", lang),
+        t("report.col_group_scenario", lang),
+        t("report.col_group_diff", lang),
+        t("report.col_outside_diff", lang),
+    ]
+    intro = t("report.target_groups_intro", lang, runs=count(results.target_runs, "runs", lang))
+    return (
+        f"<h3>{page.esc(t('report.h_target_groups', lang))}</h3>"
+        + page.paragraphs([intro])
+        + page.table(header, rows, numeric={2, 3, 4, 5, 6})
+    )
 
 
 # ----------------------------------------------------------------------------- figures

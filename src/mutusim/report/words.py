@@ -91,7 +91,14 @@ def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
         )
     if policy.budget_eur is not None:
         parts.append(t("report.policy_budget", lang, budget=money(policy.budget_eur, lang)))
-    rule = policy.eligibility
+    parts.extend(eligibility_words(policy.eligibility, lang))
+    return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
+
+
+def eligibility_words(rule: Any, lang: str) -> list[str]:
+    """Who an eligibility rule (a policy's, or a target group) admits, phrase by phrase
+    ("réservée aux EES de 9 travailleurs au plus", "provinces : Hainaut"); none for all."""
+    parts = []
     if rule.size_max is not None:
         parts.append(t("report.eligible_size_max", lang, n=number(rule.size_max, lang)))
     if rule.size_min > 0:
@@ -105,7 +112,7 @@ def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
     if rule.legal_forms:
         names = ", ".join(category_label("legal_form", s, lang) for s in rule.legal_forms)
         parts.append(t("report.eligible_legal_forms", lang, names=names))
-    return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
+    return parts
 
 
 def describe_scenario(config: ScenarioConfig, lang: str) -> tuple[str, list[str]]:
@@ -205,8 +212,16 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: int) -> list[str]:
-    """The two or three sentences a decision maker reads first."""
+def comparison_headline(
+    rows: list[dict[str, Any]],
+    lang: str,
+    horizon_months: int,
+    runs: pd.DataFrame | None = None,
+) -> list[str]:
+    """The two or three sentences a decision maker reads first. A scenario is named as the
+    largest effect only when the paired difference between it and each runner-up (from
+    ``runs``, same run indices) has a 95 % interval above zero; otherwise the scenarios that
+    cannot be told apart are named together."""
     base, arms = rows[0], rows[1:]
     out = [
         t(
@@ -222,7 +237,16 @@ def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: i
         out.append(t("report.head_no_effect", lang))
         return out
     best = max(clear, key=lambda r: r["diff"])
-    out.append(t("report.head_best", lang, scenario=best["label"], diff=points(best["diff"], lang)))
+    tied = [r for r in clear if r is not best and not _clearly_above(best, r, runs)]
+    if tied:
+        names = ", ".join(
+            f"« {r['label']} »" if lang == "fr" else f"“{r['label']}”" for r in [best, *tied]
+        )
+        out.append(t("report.head_best_tied", lang, scenarios=names))
+    else:
+        out.append(
+            t("report.head_best", lang, scenario=best["label"], diff=points(best["diff"], lang))
+        )
     priced = [r for r in clear if not np.isnan(r["cost"]) and r["spend"] > 0]
     if priced:
         cheap = min(priced, key=lambda r: r["cost"])
@@ -235,6 +259,20 @@ def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: i
             )
         )
     return out
+
+
+def _clearly_above(a: dict[str, Any], b: dict[str, Any], runs: pd.DataFrame | None) -> bool:
+    """Whether arm ``a`` pools more EES than arm ``b``, beyond the noise: the 95 % interval
+    of their paired difference (same runs) lies above zero. Without the runs: whether their
+    intervals against the baseline do not overlap."""
+    if runs is None:
+        return a["diff_ci"][0] > b["diff_ci"][1]
+    from mutusim.experiments.analysis import mean_ci
+
+    share = runs.pivot_table(index="run", columns="scenario", values="adoption_share")
+    diff = (share[a["scenario"]] - share[b["scenario"]]).dropna().to_numpy()
+    _, low, _ = mean_ci(diff, 0.95)
+    return bool(low > 0)
 
 
 def run_sentences(results: Any, lang: str) -> list[str]:
@@ -358,7 +396,33 @@ def sensitivity_sentences(results: Any, lang: str) -> list[str]:
     table = results.summary
     output = outcome_label(str(table["output"].iloc[0]), lang)
     if "ST" in table.columns:
-        top = table.loc[table["ST"].idxmax()]
+        ranked = table.sort_values("ST", ascending=False)
+        top = ranked.iloc[0]
+        if len(ranked) > 1:
+            second = ranked.iloc[1]
+            if top["ST"] - abs(top["ST_conf"]) <= second["ST"] + abs(second["ST_conf"]):
+                return [
+                    t(
+                        "report.sobol_tied",
+                        lang,
+                        first=parameter_label(top["parameter"], lang),
+                        second=parameter_label(second["parameter"], lang),
+                        outcome=output,
+                        st1=interval(
+                            number(top["ST"], lang, 2),
+                            number(top["ST"] - abs(top["ST_conf"]), lang, 2),
+                            number(top["ST"] + abs(top["ST_conf"]), lang, 2),
+                            lang,
+                        ),
+                        st2=interval(
+                            number(second["ST"], lang, 2),
+                            number(second["ST"] - abs(second["ST_conf"]), lang, 2),
+                            number(second["ST"] + abs(second["ST_conf"]), lang, 2),
+                            lang,
+                        ),
+                    ),
+                    t("report.sobol_read", lang),
+                ]
         return [
             t(
                 "report.sobol_top",
