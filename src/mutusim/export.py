@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from mutusim.config import ConfigError
+
 FORMATS = ("parquet", "csv", "xlsx")
 EXCEL_SHEET_ROWS = 1_048_575
 """Rows an Excel sheet holds below its header."""
@@ -30,7 +32,8 @@ def write_tables(
 ) -> list[Path]:
     """Write each table as ``folder/NAME.parquet`` or ``NAME.csv``, or all of them as sheets of
     ``folder/WORKBOOK.xlsx`` (plus an ``about`` sheet of ``about``'s items); return the paths.
-    Each file is written to a temporary name and renamed, so it is whole or absent."""
+    Each file is written to a temporary name and renamed, so it is whole or absent. A table
+    longer than an Excel sheet is a ``ConfigError`` (the CLI prints one line)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
     folder = Path(folder)
@@ -41,7 +44,7 @@ def write_tables(
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in tables.items():
                 if len(frame) > EXCEL_SHEET_ROWS:
-                    raise ValueError(
+                    raise ConfigError(
                         f"table {name!r} has {len(frame)} rows, more than an Excel sheet holds; "
                         "use --format csv or parquet"
                     )

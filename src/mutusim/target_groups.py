@@ -24,6 +24,7 @@ from mutusim.config import ScenarioConfig
 from mutusim.config.schema import Eligibility, PooledSubsidy
 from mutusim.experiments.analysis import mean_ci
 from mutusim.policies import compile_policies
+from mutusim.population.generator import Population
 from mutusim.rules.policies import eligible
 
 
@@ -64,21 +65,44 @@ def _group_masks(config: ScenarioConfig, group: Eligibility) -> tuple:
     )
 
 
-def group_adoption(
-    config: ScenarioConfig, group: Eligibility, seed: int, runs: Sequence[int]
-) -> pd.DataFrame:
-    """Per run (Mesa model, to the horizon): the group's size, the share of its EES in a
-    running pooled project (``inside``), the same share among the other EES (``outside``) and
-    among all EES (``adoption_share``, as the engines report it)."""
+@dataclass(frozen=True)
+class HorizonState:
+    """One run at its horizon, EES by EES: the population drawn and who is in a running
+    pooled project. Any group can be read from it without running again."""
+
+    run: int
+    population: Population
+    pooled: np.ndarray
+
+
+def horizon_states(config: ScenarioConfig, seed: int, runs: Sequence[int]) -> list[HorizonState]:
+    """Run ``runs`` of ``config`` with the Mesa model to the horizon and keep each EES's
+    state (about 2 s a run on the Walloon population)."""
     from mutusim.model import MutualisationModel
 
-    masks = _group_masks(config, group)
-    rows = []
+    states = []
     for run in runs:
         model = MutualisationModel(config, seed=seed, run=run)
         for _ in range(config.horizon_months):
             model.step()
-        pop = model.population
+        pooled = np.array(
+            [a.project is not None and a.project.status == STATUS_RUNNING for a in model.ees],
+            dtype=bool,
+        )
+        states.append(HorizonState(int(run), model.population, pooled))
+    return states
+
+
+def group_shares(
+    config: ScenarioConfig, group: Eligibility, states: Sequence[HorizonState]
+) -> pd.DataFrame:
+    """Per run: the group's size, the share of its EES in a running pooled project
+    (``inside``), the same share among the other EES (``outside``) and among all EES
+    (``adoption_share``, as the engines report it)."""
+    masks = _group_masks(config, group)
+    rows = []
+    for state in states:
+        pop = state.population
         in_group = np.array(
             [
                 eligible(pop.size[i], pop.sector[i], pop.province[i], pop.legal_form[i], *masks)
@@ -86,21 +110,24 @@ def group_adoption(
             ],
             dtype=bool,
         )
-        pooled = np.array(
-            [a.project is not None and a.project.status == STATUS_RUNNING for a in model.ees],
-            dtype=bool,
-        )
-        inside, outside = pooled[in_group], pooled[~in_group]
+        inside, outside = state.pooled[in_group], state.pooled[~in_group]
         rows.append(
             {
-                "run": int(run),
+                "run": state.run,
                 "group_size": int(in_group.sum()),
                 "inside": float(inside.mean()) if inside.size else float("nan"),
                 "outside": float(outside.mean()) if outside.size else float("nan"),
-                "adoption_share": float(pooled.mean()),
+                "adoption_share": float(state.pooled.mean()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def group_adoption(
+    config: ScenarioConfig, group: Eligibility, seed: int, runs: Sequence[int]
+) -> pd.DataFrame:
+    """``group_shares`` of freshly simulated runs."""
+    return group_shares(config, group, horizon_states(config, seed, runs))
 
 
 @dataclass(frozen=True)
@@ -127,15 +154,15 @@ def group_effect(
     seed: int,
     runs: Sequence[int],
     confidence: float = 0.95,
-    baseline_runs: pd.DataFrame | None = None,
+    states: tuple[Sequence[HorizonState], Sequence[HorizonState]] | None = None,
 ) -> GroupEffect:
     """How a scenario changes adoption inside ``group`` and outside it, against its baseline
-    on the same runs (same populations, same draws). ``baseline_runs``: the baseline's
-    ``group_adoption`` for these runs, when already computed (several scenarios, one group)."""
-    if baseline_runs is None:
-        baseline_runs = group_adoption(baseline, group, seed, runs)
-    base = baseline_runs.set_index("run")
-    scen = group_adoption(scenario, group, seed, runs).set_index("run")
+    on the same runs (same populations, same draws). ``states``: the baseline's and the
+    scenario's ``horizon_states`` of these runs, when already computed (several groups)."""
+    if states is None:
+        states = (horizon_states(baseline, seed, runs), horizon_states(scenario, seed, runs))
+    base = group_shares(baseline, group, states[0]).set_index("run")
+    scen = group_shares(scenario, group, states[1]).set_index("run")
 
     def ci(values: pd.Series) -> tuple[float, float, float]:
         mean, low, high = mean_ci(values.dropna().to_numpy(), confidence)
@@ -165,4 +192,13 @@ def policy_groups(config: ScenarioConfig) -> list[Eligibility]:
     return out
 
 
-__all__ = ["GroupEffect", "group_adoption", "group_effect", "policy_groups", "targets_someone"]
+__all__ = [
+    "GroupEffect",
+    "HorizonState",
+    "group_adoption",
+    "group_effect",
+    "group_shares",
+    "horizon_states",
+    "policy_groups",
+    "targets_someone",
+]

@@ -174,35 +174,39 @@ def _target_groups(results: Results, k: int) -> None:
     """Judge each targeted policy on its own group: adoption inside and outside it, against
     the baseline on the same ``k`` runs (Mesa model; kept only if it reproduces the stored
     adoption of those runs)."""
-    from mutusim.target_groups import group_adoption, group_effect, policy_groups
+    from mutusim.target_groups import group_effect, horizon_states, policy_groups
 
-    if k < 1:
+    targeted = [(n, policy_groups(results.configs[n])) for n in results.scenarios[1:]]
+    targeted = [(n, groups) for n, groups in targeted if groups]
+    if k < 1 or not targeted:
         return
     baseline = results.configs[results.baseline]
     stored = results.runs.set_index(["scenario", "run"])["adoption_share"]
-    cache: dict[str, pd.DataFrame] = {}
-    for name in results.scenarios[1:]:
-        for group in policy_groups(results.configs[name]):
-            key = group.model_dump_json()
-            if key not in cache:
-                cache[key] = group_adoption(baseline, group, results.seed, range(k))
+
+    def states(name: str):
+        """One Mesa re-run per scenario and run, checked against the stored adoption."""
+        kept = horizon_states(results.configs[name], results.seed, range(k))
+        again = np.array([s.pooled.mean() for s in kept])
+        if not np.allclose(again, stored.loc[name].loc[list(range(k))].to_numpy(), atol=1e-12):
+            return None
+        return kept
+
+    base_states = states(results.baseline)
+    for name, groups in targeted:
+        arm_states = states(name) if base_states is not None else None
+        if arm_states is None:
+            results.notes.append("report.note_model_changed")
+            results.target_groups = []
+            return
+        for group in groups:
             effect = group_effect(
                 baseline,
                 results.configs[name],
                 group,
                 results.seed,
                 range(k),
-                baseline_runs=cache[key],
+                states=(base_states, arm_states),
             )
-            for arm, table in (
-                (results.baseline, effect.baseline_runs),
-                (name, effect.scenario_runs),
-            ):
-                expected = stored.loc[arm].loc[table["run"]].to_numpy()
-                if not np.allclose(table["adoption_share"].to_numpy(), expected, atol=1e-12):
-                    results.notes.append("report.note_model_changed")
-                    results.target_groups = []
-                    return
             results.target_groups.append((name, effect))
     results.target_runs = k
 
