@@ -95,7 +95,10 @@ def test_sweep_shows_intervals(tmp_path):
     text = summary_text(result, lang="fr")
     assert max(len(line) for line in text.splitlines()) <= 100
     assert text.count(" ; ") >= len(frame)  # an interval per point
-    assert "taux d'initiative des pionniers" in " ".join(text.split())
+    header = text.split("─")[0].split()
+    for word in "taux d'initiative des pionniers (par an)".split():  # wrapped in its column
+        assert word in header, word
+    assert "behaviour.pioneer_rate" not in text
 
 
 def test_table_wraps_long_cells_to_the_width():

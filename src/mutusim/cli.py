@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--target-runs",
         type=int,
-        default=10,
+        default=None,
         help="runs re-simulated agent by agent to judge each targeted policy on its own group "
         "(default 10, about 2 s a run on the Walloon population; 0 skips it)",
     )
@@ -165,10 +165,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the scenario report of a results folder."""
     from mutusim.report import report_command
+    from mutusim.report.load import TARGET_RUNS
 
-    return report_command(
-        args.results_dir, lang=args.lang, out=args.out, target_runs=args.target_runs
-    )
+    target_runs = TARGET_RUNS if args.target_runs is None else args.target_runs
+    return report_command(args.results_dir, lang=args.lang, out=args.out, target_runs=target_runs)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:

@@ -80,9 +80,8 @@ def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     for arm in dumped.get("scenarios", []):  # relabelling an arm changes no result
         for key in PRESENTATION:
             arm.pop(key, None)
-    for key in ("label",):  # a title added later changes no result either
-        if dumped.get(key) is None:
-            dumped.pop(key, None)
+    if dumped.get("label") is None:  # files written before labels existed keep their hash
+        dumped.pop("label", None)
     definition = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(definition.encode())
     for cell in all_cells:
