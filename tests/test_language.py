@@ -145,3 +145,19 @@ def test_sweep_report_describes_its_design_and_noise(pages):
     assert any(v in html.unescape(fr) for v in verdicts)
     assert "la valeur la plus haute est atteinte pour : behaviour" not in fr.lower()
     assert " [" in html.unescape(fr).split("va de ")[1][:40]  # the range is given with intervals
+
+
+def test_every_shipped_experiment_states_its_question_in_both_languages():
+    from pathlib import Path
+
+    from mutusim.experiments.runner import load_experiment
+
+    root = Path(__file__).resolve().parents[1] / "experiments"
+    for path in sorted(root.glob("*.yaml")):
+        exp = load_experiment(path)
+        translated = f"question.{exp.name}" in catalogue()
+        per_language = isinstance(exp.description, dict) and set(exp.description) == {"fr", "en"}
+        assert translated or per_language, path.name
+        for arm in getattr(exp, "scenarios", []):
+            for text in (arm.label, arm.description):
+                assert not isinstance(text, str) or not text, (path.name, arm.name)

@@ -143,3 +143,10 @@ def test_salib_problem_uses_the_plausible_ranges():
     assert not any(n.startswith("pooled_subsidy.") for n in everything["names"])
     with pytest.raises(ValueError, match="no plausible range"):
         salib_problem(["projects.max_projects"])
+
+
+def test_every_unit_is_translated():
+    from mutusim.i18n import catalogue
+
+    missing = sorted({r["unit"] for r in ALL} - {k[5:] for k in catalogue() if k[:5] == "unit."})
+    assert not missing, missing

@@ -10,7 +10,13 @@ from matplotlib.figure import Figure
 from mutusim import plotting
 from mutusim.config import ScenarioConfig, load_config
 from mutusim.i18n import t
-from mutusim.plotting.style import count, parameter_label, scenario_colours, scenario_label
+from mutusim.plotting.style import (
+    count,
+    number,
+    parameter_label,
+    scenario_colours,
+    scenario_label,
+)
 from mutusim.report import words
 from mutusim.report.load import Results
 
@@ -51,7 +57,7 @@ def _comparison(results: Results, lang: str) -> list[Shown]:
                 baseline=results.baseline,
                 labels=results.labels(lang),
             ),
-            t("report.cap_fan", lang, n=results.runs_per_scenario),
+            t("report.cap_fan", lang, n=number(results.runs_per_scenario, lang)),
             t("report.alt_fan", lang),
         ),
         Shown(
@@ -71,7 +77,7 @@ def _run(results: Results, lang: str) -> list[Shown]:
     table = results.timeseries.drop(columns="scenario")
     if len(results.runs) > 1:
         first = plotting.fan_chart(table, lang=lang)
-        caption = t("report.cap_fan_run", lang, n=len(results.runs))
+        caption = t("report.cap_fan_run", lang, n=number(len(results.runs), lang))
     else:
         first = plotting.adoption_chart(table, lang=lang)
         caption = t("report.cap_adoption_one", lang)

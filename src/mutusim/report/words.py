@@ -146,6 +146,13 @@ def plain(value: Any, lang: str) -> str:
 
 
 # ----------------------------------------------------------------------------- key figures
+def interval_digits(ci: tuple[float, float]) -> int:
+    """Decimals of percentage points that keep an interval's two ends apart (one, or two
+    for an interval narrower than 0.2 point)."""
+    low, high = ci
+    return 2 if abs(high - low) * 100 < 0.2 else 1
+
+
 def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
     """Per scenario of a comparison: its numbers and its sentences (baseline first)."""
     summary = results.summary.set_index("scenario")
@@ -176,7 +183,7 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
                 lang,
                 share=percent(row["mean"], lang),
                 years=years,
-                n=row["runs"],
+                n=number(row["runs"], lang),
                 range=nine_in_ten(percent(lo, lang), percent(hi, lang), lang),
             )
         ]
@@ -188,9 +195,9 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
                 t(
                     "report.kf_diff",
                     lang,
-                    diff=points(row["diff"], lang),
-                    lo=points(row["diff_ci"][0], lang),
-                    hi=points(row["diff_ci"][1], lang),
+                    diff=points(row["diff"], lang, interval_digits(row["diff_ci"])),
+                    lo=points(row["diff_ci"][0], lang, interval_digits(row["diff_ci"])),
+                    hi=points(row["diff_ci"][1], lang, interval_digits(row["diff_ci"])),
                     range=nine_in_ten(points(dlo, lang), points(dhi, lang), lang),
                 )
             )
