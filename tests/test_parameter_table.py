@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from mutusim.config import load_config
-from mutusim.parameter_table import COLUMNS, parameter_table, plausible_text, salib_problem
+from mutusim.parameter_table import (
+    COLUMNS,
+    odd_with_plausible,
+    parameter_table,
+    plausible_text,
+    salib_problem,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = parameter_table()
@@ -110,6 +116,9 @@ def test_text_output_fits_100_columns_and_stops_quietly():
 
 def test_odd_section_8_shows_the_plausible_ranges():
     odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert odd_with_plausible(odd) == odd, (
+        "docs/ODD.md section 8 is stale: run `python -m mutusim.parameter_table --update-odd`"
+    )
     section = odd[odd.index("## 8. Parameters") : odd.index("## 9. ")]
     shown: dict[str, str] = {}
     for block in re.split(r"\n(?=\| parameter \|)", section):

@@ -97,3 +97,24 @@ scenarios:
     assert "Sensibilisation" not in table
     en = write_report(tmp_path / "out", lang="en", sample_runs=4, target_runs=0)
     assert "Effect on the targeted groups" not in en.read_text(encoding="utf-8")
+
+
+def test_in_group_reads_the_eligibility_rule_by_hand():
+    from types import SimpleNamespace
+
+    from mutusim.target_groups import in_group
+
+    pop = SimpleNamespace(
+        size=np.array([3.0, 9.0, 10.0, 250.0, 9.0]),
+        sector=np.array([0, 1, 0, 1, 0]),
+        province=np.array([0, 0, 0, 1, 1]),  # hainaut, hainaut, hainaut, liege, liege
+        legal_form=np.array([0, 0, 1, 0, 0]),  # asbl, asbl, cooperative, asbl, asbl
+    )
+    sectors = ["a", "b"]
+    small_hainaut = Eligibility(size_max=9, provinces=["hainaut"])
+    assert in_group(pop, small_hainaut, sectors).tolist() == [True, True, False, False, False]
+    assert in_group(pop, Eligibility(size_min=10), sectors).tolist() == [0, 0, 1, 1, 0]
+    assert in_group(pop, Eligibility(sectors=["b"]), sectors).tolist() == [0, 1, 0, 1, 0]
+    forms = Eligibility(legal_forms=["cooperative"])
+    assert in_group(pop, forms, sectors).tolist() == [0, 0, 1, 0, 0]
+    assert in_group(pop, Eligibility(), sectors).all()

@@ -13,8 +13,11 @@ comments of their population file.
 from __future__ import annotations
 
 import math
+import re
+import sys
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -293,4 +296,65 @@ def salib_problem(names: typing.Sequence[str] | None = None, config: ScenarioCon
     }
 
 
-__all__ = ["COLUMNS", "parameter_table", "plausible_text", "salib_problem", "validity_text"]
+# ----------------------------------------------------------------------------- docs/ODD.md
+ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+SECTION_START, SECTION_END = "## 8. Parameters", "## 9. "
+
+
+def odd_with_plausible(text: str) -> str:
+    """``text`` (docs/ODD.md) with the ``plausible`` column of section 8's parameter tables
+    filled from the schema (inserted after the third column where a table lacks it; tables of
+    three columns, whose entries cannot vary one at a time, have none). Idempotent."""
+    rows = {r["name"]: r for r in parameter_table() + parameter_table(policies=True)}
+    start, end = text.index(SECTION_START), text.index(SECTION_END)
+    out: list[str] = []
+    column = width = None  # the plausible column and the number of columns of this table
+    for line in text[start:end].split("\n"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| parameter |"):
+            column = cells.index("plausible") if "plausible" in cells else None
+            if column is None and len(cells) >= 4:
+                column = 3
+                cells.insert(column, "plausible")
+            width = len(cells)
+            if column is not None:
+                line = "| " + " | ".join(cells) + " |"
+        elif line.startswith("|---") and column is not None:
+            line = "|" + "---|" * width
+        elif line.startswith("| ") and column is not None:
+            found = re.match(r"`([^`]+)`", cells[0])
+            value = plausible_text(rows[found[1]]) if found and found[1] in rows else "—"
+            if len(cells) < width:
+                cells.insert(column, value)
+            else:
+                cells[column] = value
+            line = "| " + " | ".join(cells) + " |"
+        elif not line.startswith("|"):
+            column = None
+        out.append(line)
+    return text[:start] + "\n".join(out) + text[end:]
+
+
+def main(argv: typing.Sequence[str] | None = None) -> int:
+    """``python -m mutusim.parameter_table --update-odd``: refresh docs/ODD.md section 8's
+    plausible column from the schema (after adding or changing a parameter)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args != ["--update-odd"]:
+        print("usage: python -m mutusim.parameter_table --update-odd", file=sys.stderr)
+        return 2
+    ODD.write_text(odd_with_plausible(ODD.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"updated {ODD}")
+    return 0
+
+
+__all__ = [
+    "COLUMNS",
+    "odd_with_plausible",
+    "parameter_table",
+    "plausible_text",
+    "salib_problem",
+    "validity_text",
+]
+
+if __name__ == "__main__":
+    sys.exit(main())

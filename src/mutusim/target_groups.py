@@ -7,8 +7,8 @@ sector. A group such as a policy's own needs each EES's state at the horizon, wh
 agent-level Mesa model exposes: runs are re-simulated with it (same seed and run indices,
 hence the same runs as the numba engine's, which the engine tests check; ``group_adoption``
 also returns each run's overall adoption so callers can check it against stored results).
-Membership of the group is decided by the model's own eligibility rule (R36) on the arrays
-``mutusim.policies`` compiles, so a group means here exactly what it means to a policy.
+Membership of the group follows the eligibility rule R36 (``in_group``), so a group means
+here what it means to a policy; the tests check it against the engines' breakdowns.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mutusim.catalogue import STATUS_RUNNING
+from mutusim.catalogue import LEGAL_FORMS, PROVINCES, STATUS_RUNNING
 from mutusim.config import ScenarioConfig
-from mutusim.config.schema import Eligibility, PooledSubsidy
+from mutusim.config.schema import Eligibility
 from mutusim.experiments.analysis import mean_ci
-from mutusim.policies import compile_policies
 from mutusim.population.generator import Population
-from mutusim.rules.policies import eligible
 
 
 def targets_someone(group: Eligibility) -> bool:
@@ -39,30 +37,23 @@ def targets_someone(group: Eligibility) -> bool:
     )
 
 
-def _group_masks(config: ScenarioConfig, group: Eligibility) -> tuple:
-    """The group compiled as the eligibility of a policy of ``config`` would be."""
-    probe = PooledSubsidy(
-        name="target_group",
-        type="pooled_subsidy",
-        rate=0.0,
-        cap_eur_per_member_month=0.0,
-        eligibility=group,
-    )
-    compiled = compile_policies(
-        config.model_copy(
-            update={
-                "policies": [probe],
-                "mechanisms": config.mechanisms.model_copy(update={"policies": True}),
-            }
-        )
-    )
-    return (
-        float(compiled.size_min[0]),
-        float(compiled.size_max[0]),
-        int(compiled.sector_mask[0]),
-        int(compiled.province_mask[0]),
-        int(compiled.form_mask[0]),
-    )
+def in_group(population: Population, group: Eligibility, sector_names: Sequence[str]) -> np.ndarray:
+    """Which EES of a drawn population ``group`` admits, by the eligibility rule R36: size in
+    [``size_min``, ``size_max``], and sector, province and legal form among those listed
+    (an empty or null list admits all). The tests check it against the engines' own
+    breakdowns by size class, province and sector."""
+    size = np.asarray(population.size, dtype=float)
+    upper = np.inf if group.size_max is None else group.size_max
+    admitted = (size >= group.size_min) & (size <= upper)
+    for selected, codes, names in (
+        (group.sectors, population.sector, tuple(sector_names)),
+        (group.provinces, population.province, PROVINCES),
+        (group.legal_forms, population.legal_form, LEGAL_FORMS),
+    ):
+        if selected:
+            wanted = np.array([name in selected for name in names], dtype=bool)
+            admitted &= wanted[np.asarray(codes, dtype=np.int64)]
+    return admitted
 
 
 @dataclass(frozen=True)
@@ -99,22 +90,18 @@ def group_shares(
     """Per run: the group's size, the share of its EES in a running pooled project
     (``inside``), the same share among the other EES (``outside``) and among all EES
     (``adoption_share``, as the engines report it)."""
-    masks = _group_masks(config, group)
+    unknown = set(group.sectors or []) - {s.name for s in config.population.sectors}
+    if unknown:
+        raise ValueError(f"the group names sectors absent from the population: {sorted(unknown)}")
+    sectors = [s.name for s in config.population.sectors]
     rows = []
     for state in states:
-        pop = state.population
-        in_group = np.array(
-            [
-                eligible(pop.size[i], pop.sector[i], pop.province[i], pop.legal_form[i], *masks)
-                for i in range(pop.n)
-            ],
-            dtype=bool,
-        )
-        inside, outside = state.pooled[in_group], state.pooled[~in_group]
+        admitted = in_group(state.population, group, sectors)
+        inside, outside = state.pooled[admitted], state.pooled[~admitted]
         rows.append(
             {
                 "run": state.run,
-                "group_size": int(in_group.sum()),
+                "group_size": int(admitted.sum()),
                 "inside": float(inside.mean()) if inside.size else float("nan"),
                 "outside": float(outside.mean()) if outside.size else float("nan"),
                 "adoption_share": float(state.pooled.mean()),
@@ -199,6 +186,7 @@ __all__ = [
     "group_effect",
     "group_shares",
     "horizon_states",
+    "in_group",
     "policy_groups",
     "targets_someone",
 ]
