@@ -113,3 +113,15 @@ def test_pandas_free_of_snake_case_headers(comparison):
     header = text.split("─")[0]
     assert not re.search(r"[a-z]+_[a-z]+", header)
     assert isinstance(comparison["table"], pd.DataFrame) and Path(comparison["out"]).is_dir()
+
+
+def test_console_and_experiments_need_no_plotting_stack():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mutusim.experiments, mutusim.experiments.console, mutusim.parameter_table\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'networkx'})\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

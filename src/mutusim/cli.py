@@ -313,8 +313,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from mutusim.config import config_hash
     from mutusim.experiments.console import run_summary_text
     from mutusim.export import monthly_quantiles, write_tables
+    from mutusim.i18n.words import number, scenario_label
     from mutusim.plotting import adoption_chart
-    from mutusim.plotting.style import number, scenario_label
     from mutusim.simulate import default_engine, simulate
 
     if args.runs < 1:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mutusim.i18n import DEFAULT_LANGUAGE, t
-from mutusim.plotting.style import (
+from mutusim.i18n.words import (
     count,
     interval,
     money,
