@@ -1,37 +1,66 @@
 """Drive mutusim from EMA Workbench: uncertainties, levers (policies) and outcomes as named
 objects, replications by the Workbench's ReplicatorModel (outcomes averaged over replications).
 
+Uncertainties are model parameters and levers policy parameters, each with the plausible range
+declared in the config schema (``mutusim params``, ``mutusim params --policies``; docs/ODD.md
+section 8): the Workbench parameter is built from that row (integer parameters stay integers).
+Names are the ``--set`` keys with ``.`` written ``__`` (the Workbench passes them as keyword
+arguments).
+
 Needs EMA Workbench (``pip install ema_workbench``, not a mutusim dependency).
-Usage: python experiments/ema_workbench_model.py [SCENARIOS] [POLICIES]
+Usage: python experiments/ema_workbench_model.py [SCENARIOS]
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 
 import mutusim
+from mutusim.config import config_dir
+from mutusim.parameter_table import parameter_table
 
-BASE = "configs/baseline.yaml"
+BASE = str(config_dir() / "baseline.yaml")
+UNCERTAINTIES = ("behaviour.pioneer_rate", "commitment.erosion", "projects.quality_gain")
+INCENTIVES = ("none", "facilitator", "awareness")
+LEVERS = ("facilitator.facilitators", "awareness.conversion_rate")
+"""Policy parameters (``TYPE.field``, as ``mutusim params --policies`` names them)."""
+BUDGET_EUR = 2_000_000.0
 
 
-def mutusim_model(
-    pioneer_rate: float = 0.2,
-    erosion: float = 0.01,
-    budget: float = 0.0,
-    incentive: str = "none",
-    seed: int = 0,
-) -> dict[str, float]:
-    """One replication: a run of the numba engine with the given uncertainties and lever."""
-    overrides = {
-        "behaviour.pioneer_rate": pioneer_rate,
-        "commitment.erosion": erosion,
-        "budget_eur": budget,
-        "population.n_agents": 2000,
-    }
+def workbench_name(name: str) -> str:
+    """A parameter name the Workbench can pass as a keyword argument."""
+    return name.replace(".", "__")
+
+
+def workbench_parameters(names: tuple[str, ...], policies: bool = False) -> list[Any]:
+    """``RealParameter`` / ``IntegerParameter`` objects over the plausible ranges of ``names``."""
+    from ema_workbench import IntegerParameter, RealParameter
+
+    rows = {r["name"]: r for r in parameter_table(policies=policies)}
+    out = []
+    for name in names:
+        low, high = rows[name]["plausible"]
+        kind = IntegerParameter if rows[name]["type"] == "int" else RealParameter
+        out.append(kind(workbench_name(name), low, high))
+    return out
+
+
+def mutusim_model(incentive: str = "none", seed: int = 0, **values: float) -> dict[str, float]:
+    """One replication: a run of the numba engine with the given uncertainties and levers."""
+    overrides: dict[str, Any] = {"population.n_agents": 2000}
     if incentive != "none":
-        overrides["policies"] = [incentive]
+        overrides.update({"policies": [incentive], "budget_eur": BUDGET_EUR})
+    for key, value in values.items():
+        name = key.replace("__", ".")
+        kind, _, field = name.partition(".")
+        if kind in INCENTIVES[1:]:
+            if kind == incentive:
+                overrides[f"policies.0.{field}"] = value
+        else:
+            overrides[name] = value
     config = mutusim.load_config(BASE, overrides)
     out = mutusim.outcomes(config, runs=1, seed=seed)
     return {
@@ -44,7 +73,6 @@ def mutusim_model(
 def main() -> None:
     from ema_workbench import (
         CategoricalParameter,
-        RealParameter,
         ReplicatorModel,
         Sample,
         ScalarOutcome,
@@ -53,13 +81,10 @@ def main() -> None:
 
     model = ReplicatorModel("mutusim", function=mutusim_model)
     model.replications = [{"seed": s} for s in range(5)]
-    model.uncertainties = [
-        RealParameter("pioneer_rate", 0.05, 0.5),
-        RealParameter("erosion", 0.0, 0.03),
-    ]
+    model.uncertainties = workbench_parameters(UNCERTAINTIES)
     model.levers = [
-        CategoricalParameter("incentive", ["none", "facilitator", "awareness"]),
-        RealParameter("budget", 0.0, 2_000_000.0),
+        CategoricalParameter("incentive", list(INCENTIVES)),
+        *workbench_parameters(LEVERS, policies=True),
     ]
     model.outcomes = [
         ScalarOutcome("adoption", function=np.mean),
@@ -67,9 +92,10 @@ def main() -> None:
         ScalarOutcome("spend", function=np.mean),
     ]
     n_scenarios = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    defaults = {r["name"]: r["default"] for r in parameter_table(policies=True)}
     policies = [
-        Sample(name, incentive=name, budget=2_000_000.0)
-        for name in ("none", "facilitator", "awareness")
+        Sample(name, incentive=name, **{workbench_name(k): defaults[k] for k in LEVERS})
+        for name in INCENTIVES
     ]
     experiments, outcomes = perform_experiments(model, n_scenarios, policies)
     print(experiments.head())

@@ -82,3 +82,9 @@ def test_every_scalar_config_field_reaches_the_kernels():
     assert {"behaviour.innovation", "commitment.management.loss", "budget_eur"} <= paths
     assert all(not p.startswith(("population", "policies")) for p in paths)
     assert len(paths) > 60 and "mechanisms" in ScenarioConfig.model_fields
+
+
+def test_top_level_module_names_do_not_repeat_those_of_subpackages():
+    top = {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    nested = {p.stem for p in PACKAGE.glob("*/*.py") if p.stem != "__init__"}
+    assert not top & nested, sorted(top & nested)

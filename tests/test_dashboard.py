@@ -24,8 +24,15 @@ import numpy as np
 import pytest
 
 from mutusim.dashboard.agents import record_run
-from mutusim.dashboard.figures import fan_chart, network_figure, rings_figure
-from mutusim.dashboard.scenario import Levers, run_comparison, scenario_config
+from mutusim.dashboard.figures import fan_chart, network_figure, rings_figure, spend_figure
+from mutusim.dashboard.scenario import (
+    SIZE_NO_LIMIT,
+    Levers,
+    Targeting,
+    run_comparison,
+    scenario_config,
+)
+from mutusim.dashboard.text import describe_policies
 from mutusim.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +78,47 @@ def test_levers_make_the_scenario():
     none = scenario_config(Levers(subsidy_rate=0, facilitators=0))
     assert none.policies == [] and none.budget_eur == 0
     assert none.population.n_agents > 6000
+
+
+def test_a_policy_can_be_targeted_timed_and_given_its_own_budget():
+    targeted = Targeting(
+        size_max=9, provinces=("hainaut",), start_month=12, end_month=72, budget_eur=1e6
+    )
+    levers = Levers(
+        population="federation",
+        facilitators=1,
+        targeting=(
+            ("pooled_subsidy", targeted),
+            ("facilitator", Targeting(sectors=("safa_family_help", "titres_services"))),
+        ),
+    )
+    subsidy, facilitator = scenario_config(levers).policies
+    assert subsidy.eligibility.size_max == 9 and subsidy.eligibility.provinces == ["hainaut"]
+    assert (subsidy.start_month, subsidy.end_month, subsidy.budget_eur) == (12, 72, 1e6)
+    assert facilitator.budget_eur == levers.budget_eur  # nothing set: the total budget
+    assert facilitator.eligibility.sectors == ["safa_family_help"]  # other population's dropped
+    # Untouched fields keep the policy file's values; the top of the slider is "no limit".
+    assert scenario_config(Levers()).policies[0].eligibility.size_max == 250
+    wide = Levers(targeting=(("pooled_subsidy", Targeting(size_max=SIZE_NO_LIMIT)),))
+    assert scenario_config(wide).policies[0].eligibility.size_max is None
+    words = describe_policies(levers, "fr")
+    assert "du mois 12 au mois 72" in words and "provinces : Hainaut" in words
+    assert "9 travailleurs au plus" in words and "1 M€" in words
+
+
+def test_money_spent_by_policy_over_time():
+    levers = Levers(population="federation", subsidy_rate=0.5, awareness_rate=0.3)
+    result = run_comparison(levers, runs=4, seed=1)
+    spend = result.spend
+    assert set(spend["policy"]) <= {"pooled_subsidy", "facilitator", "awareness"}
+    assert "awareness" in set(spend["policy"])
+    for _, rows in spend.groupby("policy"):
+        assert (rows["eur"].diff().dropna() >= -1e-9).all()  # cumulative
+    final = spend[spend["step"] == result.horizon_months]["eur"].sum()
+    assert final == pytest.approx(result.scenario.public_eur, rel=1e-9)
+    fig = spend_figure(result, "fr")
+    assert fig.axes[0].get_title() == t("dashboard_spend_title", "fr")
+    assert len(fig.axes[0].lines) == spend["policy"].nunique() + 1  # + the total budget
 
 
 def test_comparison_is_paired_and_reports_progress():
@@ -270,15 +318,28 @@ def test_dashboard_in_a_browser(dashboard_server):
             assert _text(page, ".mutusim-run") == t("dashboard_run", "fr")
             assert _text(page, ".mutusim-title") == t("dashboard_title", "fr")
 
-            # A small scenario: the federation, 20 runs, started by clicking.
+            # A small scenario: the federation, 20 runs, the subsidy targeted at Hainaut,
+            # started by clicking.
             page.click(".mutusim-population-federation")
             page.click(".mutusim-runs-20")
+            page.get_by_text(t("dashboard_targeting", "fr")).click()
+            expect(page.locator(".mutusim-targeting")).to_be_visible()
+            page.click(".mutusim-province-hainaut label")
+            expect(page.locator(".mutusim-province-hainaut input")).to_be_checked()
             run_button.click()
             expect(page.locator(".mutusim-fan img")).to_be_visible(timeout=90_000)
             expect(page.locator(".mutusim-keyfigure")).to_have_count(5)
+            expect(page.locator(".mutusim-spend img")).to_be_visible()
             described = _text(page, ".mutusim-results-for")
             assert described.startswith("20 simulations"), described
             assert t("dashboard_policy_facilitator", "fr", n=4) in described
+            assert "provinces\u00a0: Hainaut" in described or "provinces : Hainaut" in described
+            # Every card says which statistic it shows.
+            stats = {t(f"dashboard_stat_{k}", "fr") for k in ("median", "mean", "ratio")}
+            for card in page.locator(".mutusim-keyfigure").all():
+                assert any(s in (card.text_content() or "") for s in stats)
+            median = page.locator(".mutusim-kf-adoption").text_content() or ""
+            assert t("dashboard_stat_median", "fr") in median
             fan_width = page.eval_on_selector(".mutusim-fan img", "img => img.naturalWidth")
             assert fan_width > 0
 

@@ -71,3 +71,35 @@ def test_the_odd_state_and_output_tables_are_generated_from_the_schema():
     assert render_into(ODD) == ODD, "run: python -m mutusim.contract.tables docs/ODD.md"
     for name in tables():
         assert f"<!-- schema:{name} -->" in ODD, name
+
+
+def test_experiments_reference_is_generated_from_the_schema():
+    from mutusim.experiments.reference import DOC, reference_text
+
+    assert DOC.read_text(encoding="utf-8") == reference_text(), (
+        "docs/EXPERIMENTS.md is stale: run `python -m mutusim.experiments.reference`"
+    )
+    from mutusim.experiments.schema import ExperimentBase, Range, ScenarioSpec, Sensitivity
+
+    for model in (ExperimentBase, ScenarioSpec, Range, Sensitivity):
+        for name in model.model_fields:
+            assert f"| `{name}` |" in reference_text(), name
+
+
+def test_every_worked_example_is_a_valid_experiment(tmp_path):
+    import yaml
+
+    from mutusim.experiments.design import cells
+    from mutusim.experiments.reference import EXAMPLES
+    from mutusim.experiments.runner import load_experiment
+
+    for kind, text in EXAMPLES.items():
+        path = tmp_path / f"{kind}.yaml"
+        path.write_text(text, encoding="utf-8")
+        exp = load_experiment(path)
+        assert exp.kind == kind == yaml.safe_load(text)["kind"]
+        assert cells(exp, str(ROOT / "experiments" / path.name))  # every scenario resolves
+    targeted = load_experiment(tmp_path / "comparison.yaml")
+    arm = cells(targeted, str(ROOT / "experiments" / "comparison.yaml"))[1].config.policies[0]
+    assert arm.eligibility.size_max == 9 and arm.eligibility.provinces == ["hainaut"]
+    assert (arm.rate, arm.start_month, arm.end_month, arm.budget_eur) == (0.4, 12, 72, 1e6)

@@ -243,6 +243,20 @@ def test_benefits_chart(two_scenarios, lang):
     final = ts[ts["step"] == ts["step"].max()]
     expected = final[final["scenario"] == "baseline"]["adoption_share_province_liege"].mean() * 100
     assert any(bar.get_width() == pytest.approx(expected) for bar in fig.axes[2].patches)
+    # each bar has its 95 % interval over runs
+    table = plotting.benefit_table(ts, "province")
+    assert (table["lo"] <= table["mean"]).all() and (table["mean"] <= table["hi"]).all()
+    assert (table["runs"] == 6).all()
+    assert len(fig.axes[2].collections) == 2  # one error-bar set per scenario
+
+
+def test_benefits_chart_shows_the_groups_asked_for(two_scenarios):
+    ts, _ = two_scenarios
+    fig = plotting.benefits_chart(ts, lang="en", groups=["province"])
+    check_panels(fig, 1)
+    assert fig.axes[0].get_title() == t("fig.benefits_province", "en")
+    with pytest.raises(ValueError, match="groups must be among"):
+        plotting.benefits_chart(ts, groups=["age"])
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -253,7 +267,9 @@ def test_sweep_heatmap(experiments, lang):
     )
     check_panels(fig, 1)
     ax = fig.axes[0]
-    assert ax.get_xlabel() == style.parameter_label("behaviour.pioneer_rate", lang)
+    assert ax.get_xlabel() == style.parameter_label("behaviour.pioneer_rate", lang)  # has its unit
+    unit = "engagement par mois" if lang == "fr" else "commitment per month"
+    assert ax.get_ylabel() == f"{style.parameter_label('commitment.erosion', lang)} ({unit})"
     grid = ax.images[0].get_array()
     assert grid.shape == (3, 3) and not np.ma.is_masked(grid)
     ticks = [x.get_text() for x in ax.get_xticklabels()]

@@ -233,3 +233,64 @@ def test_screenshot_for_the_readme(comparison, tmp_path):
     image = matplotlib.image.imread(target)
     assert image.shape[:2] == (1600, 1200)
     assert image.std() > 0.05  # text and colours, not a blank page
+
+
+def _arm(name: str, diff: float, lo: float, hi: float) -> dict:
+    return {
+        "scenario": name,
+        "label": name.upper(),
+        "mean": 0.1 + diff,
+        "q": (0.0, 0.2),
+        "diff": diff,
+        "diff_ci": (lo, hi),
+        "cost": float("nan"),
+        "spend": 0.0,
+    }
+
+
+def test_headline_names_a_winner_only_beyond_the_noise():
+    from mutusim.report.words import comparison_headline
+
+    base = _arm("baseline", 0.0, 0.0, 0.0)
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0, 0.01, 30)
+    runs = pd.DataFrame(
+        {
+            "run": np.tile(np.arange(30), 3),
+            "scenario": np.repeat(["baseline", "a", "b"], 30),
+            "adoption_share": np.concatenate([0.1 + noise, 0.15 + noise, 0.149 + noise[::-1]]),
+        }
+    )
+    arms = [base, _arm("a", 0.05, 0.04, 0.06), _arm("b", 0.049, 0.04, 0.058)]
+    tied = " ".join(comparison_headline(arms, "en", 120, runs))
+    assert "cannot tell apart" in tied and "“A”" in tied and "“B”" in tied
+    apart = runs.assign(
+        adoption_share=np.where(
+            runs["scenario"] == "b", runs["adoption_share"] - 0.03, runs["adoption_share"]
+        )
+    )
+    arms[2] = _arm("b", 0.019, 0.01, 0.03)
+    clear = " ".join(comparison_headline(arms, "en", 120, apart))
+    assert "Largest effect: “A”" in clear
+
+
+def test_sobol_sentence_does_not_rank_overlapping_indices():
+    from types import SimpleNamespace
+
+    from mutusim.report.words import sensitivity_sentences
+
+    table = pd.DataFrame(
+        {
+            "parameter": ["behaviour.pioneer_rate", "commitment.erosion"],
+            "output": "adoption_share",
+            "S1": [0.3, 0.25],
+            "S1_conf": [0.1, 0.1],
+            "ST": [0.4, 0.35],
+            "ST_conf": [0.1, 0.1],
+        }
+    )
+    text = sensitivity_sentences(SimpleNamespace(summary=table), "fr")[0]
+    assert "ne se départagent pas" in text and "[0,30 ; 0,50]" in text
+    table["ST"] = [0.8, 0.1]
+    text = sensitivity_sentences(SimpleNamespace(summary=table), "fr")[0]
+    assert "pèse le plus" in text

@@ -1,5 +1,6 @@
 """Command line: ``mutusim run`` (one scenario), ``mutusim experiment`` (comparisons, sweeps,
-sensitivity, replication) and ``mutusim params`` (every parameter).
+sensitivity, replication), ``mutusim show`` (the resolved scenario), ``mutusim params`` (every
+parameter), ``validate``, ``report`` and ``dashboard``; ``mutusim --version``.
 
 Every input is checked before anything is written. A bad input, an unusable folder, a cluster
 fault, a full disk or an interruption ends with one line, ``mutusim: error: ...`` (file,
@@ -10,19 +11,24 @@ one place that turns the errors of ``mutusim.errors`` into that line.
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
 import re
 import signal
 import sys
+import textwrap
 import threading
 import warnings
 from pathlib import Path
 from typing import NoReturn
 
 from mutusim import atomic
-from mutusim.config import ConfigError, load_config
+from mutusim.config import ConfigError, config_dir, load_config
 from mutusim.config.schema import SEED_LIMIT
 from mutusim.errors import MutusimError, one_line, signal_of, terminate_as_interrupt
+from mutusim.export import FORMATS
+from mutusim.i18n import t
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,11 +73,29 @@ COUNT = _whole(1)
 PORT = _whole(1, 65535, "a port")
 
 
+def _add_set(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=what
+    )
+
+
+def _config_path(name: str | None) -> str | None:
+    """A scenario given on the command line: a path, else a file of ``configs/`` (with or
+    without ``.yaml``: ``sector``, ``scenarios/pooled_subsidy``), so any folder works."""
+    if name is None or Path(name).is_file():
+        return name
+    for candidate in (config_dir() / name, config_dir() / f"{name}.yaml"):
+        if candidate.is_file():
+            return str(candidate)
+    return name  # the loader names the missing file
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mutusim",
         description="Agent-based simulation of digital-project pooling among Walloon EES.",
     )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="simulate a scenario and write its results")
     run.add_argument("config", nargs="?", help="scenario YAML (default: configs/baseline.yaml)")
@@ -80,7 +104,10 @@ def _parser() -> argparse.ArgumentParser:
         "--seed", type=SEED, default=0, help="seed of the random streams, 0 to 2^63-1 (default 0)"
     )
     run.add_argument("--out", help="output folder (default results/<scenario name>)")
-    run.add_argument("--lang", choices=["fr", "en"], default="fr", help="chart language")
+    run.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of the summary and chart"
+    )
+    _add_output_options(run, default_format="parquet")
     run.add_argument(
         "--engine",
         choices=["mesa", "numba"],
@@ -100,6 +127,15 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("file", help="experiment YAML (see experiments/)")
     exp.add_argument("--out", help="results folder (default results/<experiment name>)")
     exp.add_argument("--runs", type=COUNT, help="runs per scenario or design point (preview)")
+    exp.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of the summary (default fr)"
+    )
+    exp.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="summary table: csv (summary.csv, always written), parquet or xlsx as well",
+    )
     exp.add_argument(
         "--set",
         dest="overrides",
@@ -122,7 +158,9 @@ def _parser() -> argparse.ArgumentParser:
         "worker (default 120)",
     )
     val = sub.add_parser("validate", help="pattern-oriented validation and docking tables")
-    val.add_argument("--out", default="docs/validation", help="folder of the tables")
+    val.add_argument(
+        "--out", help="folder of the tables (default: docs/validation of the repository)"
+    )
     val.add_argument("--runs", type=_whole(2), default=200, help="runs per arm (default 200)")
     val.add_argument(
         "--agents", type=_whole(1, 1_000_000), default=6785, help="EES per run (default 6785)"
@@ -133,17 +171,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--lang", choices=["fr", "en"], default="fr", help="language (default fr)")
     rep.add_argument("--out", help="HTML file (default RESULTS_DIR/report-<lang>.html)")
+    rep.add_argument(
+        "--target-runs",
+        type=_whole(0),
+        default=None,
+        help="runs re-simulated agent by agent to judge each targeted policy on its own group "
+        "(default 10; 0 skips it)",
+    )
     dash = sub.add_parser("dashboard", help="serve the interactive dashboard (offline, FR/EN)")
     dash.add_argument("--port", type=PORT, default=8765, help="port on localhost (default 8765)")
     dash.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    params = sub.add_parser("params", help="list every model parameter")
-    params.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_params(sub)
+    _add_show(sub)
     return parser
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """Run or resume an experiment, print its summary table."""
     from mutusim.experiments import run_experiment, summary_text
+    from mutusim.export import write_tables
 
     result = run_experiment(
         args.file,
@@ -154,8 +200,17 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         progress=True,
         worker_timeout=args.worker_timeout,
     )
-    print(summary_text(result))
-    print(f"results in {result['out']}/ (runs/, timeseries/, summary.csv, manifest.json)")
+    files = ["runs/", "timeseries/", "summary.csv", "manifest.json"]
+    if args.format != "csv":
+        about = {"experiment": result["experiment"].name, "kind": result["kind"]}
+        written = write_tables({"summary": result["table"]}, result["out"], args.format, about)
+        files += [p.name for p in written]
+    write_stdout(summary_text(result, lang=args.lang))
+    write_stdout(
+        textwrap.fill(
+            t("console.results_in", args.lang, folder=result["out"], files=", ".join(files)), 100
+        )
+    )
     return 0
 
 
@@ -163,8 +218,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Run the validation patterns and docking at full size; write CSV and Markdown tables."""
     from mutusim.validation import write_validation
 
-    atomic.check_output_folder(args.out)
-    path = write_validation(args.out, runs=args.runs, n_agents=args.agents)
+    out = args.out or config_dir().parent / "docs" / "validation"
+    atomic.check_output_folder(out)
+    path = write_validation(out, runs=args.runs, n_agents=args.agents)
     print(path.read_text(encoding="utf-8"))
     return 0
 
@@ -172,8 +228,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the scenario report of a results folder."""
     from mutusim.report import report_command
+    from mutusim.report.load import TARGET_RUNS
 
-    return report_command(args.results_dir, lang=args.lang, out=args.out)
+    target_runs = TARGET_RUNS if args.target_runs is None else args.target_runs
+    return report_command(args.results_dir, lang=args.lang, out=args.out, target_runs=target_runs)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
@@ -189,51 +247,127 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_stdout(text: str) -> None:
+    """Print ``text``; a reader that stops early (``mutusim params | head``) ends it quietly."""
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's advice: point stdout at devnull so that the flush at exit cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _add_params(sub) -> None:
+    params = sub.add_parser(
+        "params",
+        help="list every parameter: type, default, validity, plausible range, unit, source",
+    )
+    params.add_argument(
+        "config", nargs="?", help="scenario whose values are the defaults (default: baseline)"
+    )
+    params.add_argument("--json", action="store_true", help="machine-readable output")
+    params.add_argument(
+        "--policies",
+        action="store_true",
+        help="the policy parameters instead (of CONFIG's policies, else of every shipped policy)",
+    )
+    _add_set(params, "override a config value before listing (repeatable)")
+
+
+def params_text(rows: list[dict], width: int = 100) -> str:
+    """The parameter table for a terminal: three short lines per parameter, at most ``width``
+    columns."""
+    from mutusim.parameter_table import plausible_text, validity_text
+
+    out = []
+    for row in rows:
+        default = json.dumps(row["default"], ensure_ascii=False)
+        first = f"{row['name']} = {default} {row['unit']}"
+        second = f"valid {validity_text(row)} · plausible {plausible_text(row)} · {row['source']}"
+        for line in (first, second, row["description"]):
+            out.append(
+                textwrap.fill(
+                    line,
+                    width=width,
+                    initial_indent="" if line is first else "    ",
+                    subsequent_indent="      ",
+                    break_on_hyphens=False,
+                )
+            )
+    return "\n".join(out)
+
+
 def cmd_params(args: argparse.Namespace) -> int:
-    """Print every parameter with type, default, range, unit and source."""
-    import json
+    """Print every model (or policy) parameter: type, default, validity bounds, plausible range,
+    unit, description and source, as text or JSON."""
+    from mutusim.parameter_table import parameter_table
 
-    from mutusim.parameters import parameter_table
-
-    table = parameter_table()
+    config = (
+        load_config(_config_path(args.config), args.overrides)
+        if args.config or args.overrides
+        else None
+    )
+    rows = parameter_table(config, policies=args.policies)
     if args.json:
-        print(json.dumps(table, indent=2, default=str))
+        write_stdout(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    width = max(len(row["name"]) for row in table)
-    for row in table:
-        default = str(row["default"])
-        default = default if len(default) <= 24 else default[:21] + "..."
-        print(
-            f"{row['name']:<{width}}  {row['type']:<6} {default:<24} {row['range']:<14} "
-            f"{row['description']}"
-        )
-    print("\nUnits and sources: docs/ODD.md section 8; --json gives every field in full.")
+    what = "policy" if args.policies else "model"
+    footer = (
+        f"{len(rows)} {what} parameters. Plausible ranges are for uncertainty analysis "
+        "(docs/ODD.md section 8); --json gives the same table for SALib or EMA Workbench"
+        + ("." if args.policies else "; --policies lists the policy parameters.")
+    )
+    write_stdout(params_text(rows) + "\n\n" + textwrap.fill(footer, width=100))
     return 0
 
 
-def _summary(result) -> str:
-    runs = result.runs
-    q = runs["adoption_share"].quantile([0.05, 0.5, 0.95]) * 100
-    lines = [
-        f"scenario {result.config.name!r}: {len(runs)} run(s) of "
-        f"{int(runs['n_agents'].iloc[0])} EES over {result.config.horizon_months} months",
-        f"  EES in a running pooled project at the end: median {q[0.5]:.1f} %"
-        + (f" (5–95 % of runs: {q[0.05]:.1f}–{q[0.95]:.1f} %)" if len(runs) > 1 else ""),
-        "  projects (medians): running at the end {:.0f}; started {:.0f}, failed in formation "
-        "{:.0f}, dissolved {:.0f}".format(
-            *(
-                runs[c].median()
-                for c in (
-                    "active_projects",
-                    "projects_started",
-                    "projects_failed",
-                    "projects_dissolved",
-                )
-            )
-        ),
-        f"  public money spent: {runs['public_spend'].median():,.0f} EUR (median)",
-    ]
-    return "\n".join(lines)
+def _add_output_options(parser: argparse.ArgumentParser, default_format: str) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default_format,
+        help="summary tables: parquet (runs.parquet, the default), csv (runs.csv, months.csv) "
+        "or xlsx (summary.xlsx); the Parquet results are always written",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace what --out holds even if it is another run's results",
+    )
+
+
+def _check_replaceable(out: Path, manifest: dict, force: bool) -> None:
+    """Refuse an output folder holding anything but this very run (same scenario hash, seed,
+    runs and engine: its results would be the same), unless ``force``."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: expected a folder; found a file")
+    if force or not out.is_dir() or not any(out.iterdir()):
+        return
+    held_path = out / "manifest.json"
+    held = {}
+    if held_path.is_file():
+        try:
+            held = json.loads(held_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            held = {}
+    same = held.get("mutusim_manifest") and all(
+        held.get(k) == manifest[k] for k in ("config_sha256", "seed", "runs", "engine")
+    )
+    if same:
+        return
+    if held.get("mutusim_manifest"):
+        what = (
+            f"another run (scenario {held.get('scenario')!r}, {held.get('runs')} run(s), "
+            f"seed {held.get('seed')}, sha256 {str(held.get('config_sha256'))[:12]}…)"
+        )
+    elif "experiment_sha256" in held:
+        what = f"an experiment ({held.get('experiment')!r})"
+    else:
+        what = "files that are not mutusim results"
+    raise ConfigError(
+        f"--out {out}: the folder holds {what}; choose another folder or add --force to replace it"
+    )
 
 
 def _default_out(name: str, source: str) -> Path:
@@ -247,21 +381,32 @@ def _default_out(name: str, source: str) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Validate, simulate with a progress bar, write results and the adoption chart."""
+    """Validate, simulate with a progress bar, write results, the summary tables in the
+    chosen format and the adoption chart; print the summary in ``--lang``."""
     from tqdm import tqdm
 
     from mutusim import sizing
+    from mutusim.config import config_hash
+    from mutusim.experiments.console import run_summary_text
+    from mutusim.export import monthly_quantiles, table_writers
+    from mutusim.i18n.words import number, scenario_label
     from mutusim.plotting import adoption_chart
-    from mutusim.results import check_run_folder
     from mutusim.simulate import default_engine, simulate
 
-    config = load_config(args.config, args.overrides)
+    path = _config_path(args.config)
+    config = load_config(path, args.overrides)
     engine = args.engine or default_engine(args.runs)
-    source = args.config or "configs/baseline.yaml"
+    source = path or "configs/baseline.yaml"
     sizing.check_run(config, args.runs, engine, source)
     out = Path(args.out) if args.out else _default_out(config.name, source)
     atomic.check_output_folder(out)
-    check_run_folder(out)
+    planned = {
+        "config_sha256": config_hash(config),
+        "seed": args.seed,
+        "runs": args.runs,
+        "engine": engine,
+    }
+    _check_replaceable(out, planned, args.force)
     total = args.runs * config.horizon_months
     with tqdm(
         total=total, unit="month", desc=f"{config.name}", file=sys.stderr, disable=None
@@ -269,19 +414,66 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = simulate(
             config, runs=args.runs, seed=args.seed, engine=engine, progress=bar.update
         )
-    fig = adoption_chart(result.timeseries, title=config.name, lang=args.lang)
-    result.write(out, extra={"adoption.png": lambda path: fig.savefig(path, format="png")})
-    print(_summary(result))
-    t = result.timings
-    print(
-        f"  engine {result.engine}: compile {t['compile_seconds']:.1f} s, "
-        f"run {t['run_seconds']:.1f} s"
+    fig = adoption_chart(
+        result.timeseries, title=scenario_label(config.name, args.lang), lang=args.lang
     )
-    print(
-        f"results written to {out}/ (timeseries.parquet, runs.parquet, projects.parquet, "
-        f"manifest.json, adoption.png)"
+    extra = {}
+    if args.format != "parquet":
+        tables = {"runs": result.runs, "months": monthly_quantiles(result.timeseries)}
+        about = {**planned, "scenario": config.name, "mutusim": version_text()}
+        extra.update(table_writers(tables, args.format, about))
+    extra["adoption.png"] = lambda file: fig.savefig(file, format="png")
+    result.write(out, extra=extra)
+    files = ["timeseries.parquet", "runs.parquet", "projects.parquet", "manifest.json", *extra]
+    write_stdout(run_summary_text(result, args.lang))
+    timings = result.timings
+    write_stdout(
+        t(
+            "console.engine",
+            args.lang,
+            engine=result.engine,
+            compile=number(timings["compile_seconds"], args.lang, 1),
+            run=number(timings["run_seconds"], args.lang, 1),
+        )
+    )
+    write_stdout(
+        textwrap.fill(t("console.results_in", args.lang, folder=out, files=", ".join(files)), 100)
     )
     return 0
+
+
+def _add_show(sub) -> None:
+    show = sub.add_parser(
+        "show", help="print the resolved scenario (YAML): extends, population, policies, --set"
+    )
+    show.add_argument("config", nargs="?", help="scenario YAML or name (default: baseline)")
+    _add_set(show, "override a config value, e.g. --set budget_eur=1e6 (repeatable)")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the scenario as the simulation sees it: every field, references resolved,
+    overrides applied, with its SHA-256 (the one in the manifests of its results)."""
+    import yaml
+
+    from mutusim.config import config_hash
+
+    path = _config_path(args.config)
+    config = load_config(path, args.overrides)
+    head = [
+        f"# {path or config_dir() / 'baseline.yaml'}"
+        + (f" with --set {' --set '.join(args.overrides)}" if args.overrides else ""),
+        f"# resolved scenario, sha256 {config_hash(config)}, {version_text()}",
+    ]
+    body = yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    write_stdout("\n".join(head) + "\n" + body)
+    return 0
+
+
+def version_text() -> str:
+    """``mutusim X.Y.Z`` and the Python it runs on."""
+    from mutusim import __version__
+
+    return f"mutusim {__version__} (Python {sys.version.split()[0]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -289,7 +481,10 @@ def main(argv: list[str] | None = None) -> int:
     line on stderr and an exit status."""
     if threading.current_thread() is threading.main_thread():
         terminate_as_interrupt()
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a one-line usage error already printed
+        return exc.code if isinstance(exc.code, int) else 2
     commands = {
         "run": cmd_run,
         "experiment": cmd_experiment,
@@ -297,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "dashboard": cmd_dashboard,
         "params": cmd_params,
+        "show": cmd_show,
     }
     with warnings.catch_warnings(record=True) as caught:
         try:

@@ -62,7 +62,18 @@ class SimulationResult:
     def story(self, run: int, agent: int) -> pd.DataFrame:
         """One EES's history in one run: month, event, project, value (joins, exits,
         formation, policy support received). Re-runs that run when it was not kept: runs are
-        deterministic, so the story is the one of this result."""
+        deterministic, so the story is the one of this result. Raises ValueError for a run
+        this result does not hold or an EES index outside the population (rather than telling
+        the empty story of an agent that never existed)."""
+        held = sorted(int(r) for r in self.runs["run"])
+        if run not in held:
+            shown = f"{held[0]}..{held[-1]}" if len(held) > 1 else str(held[0])
+            raise ValueError(f"story: run {run} is not in this result (runs {shown})")
+        n_agents = self.config.population.n_agents
+        if not 0 <= agent < n_agents:
+            raise ValueError(
+                f"story: agent {agent} does not exist; EES are numbered 0..{n_agents - 1}"
+            )
         if run in self.stories:
             events = self.stories[run].get(agent, [])
             return pd.DataFrame(events, columns=["month", "event", "project", "value"])

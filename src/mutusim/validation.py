@@ -21,9 +21,11 @@ from scipy import stats
 
 import mutusim
 from mutusim import atomic, docking
+from mutusim.config import config_dir
 from mutusim.results import git_commit
 
-BASE = "configs/baseline.yaml"
+BASE = "baseline.yaml"
+"""Scenario files are named relative to the shipped ``configs/`` (any working folder works)."""
 
 
 @dataclass
@@ -61,7 +63,9 @@ def paired_ci(diff: np.ndarray, confidence: float = 0.95) -> tuple[float, float,
 def _runs(
     overrides: Sequence[str], runs: int, n_agents: int, seed: int, base: str = BASE
 ) -> pd.DataFrame:
-    config = mutusim.load_config(base, [f"population.n_agents={n_agents}", *overrides])
+    config = mutusim.load_config(
+        config_dir() / base, [f"population.n_agents={n_agents}", *overrides]
+    )
     result = mutusim.simulate(config, runs=runs, seed=seed, engine="numba")
     final = result.timeseries[result.timeseries["step"] == config.horizon_months]
     table = result.runs.set_index("run")
@@ -107,11 +111,11 @@ def patterns(runs: int = 60, n_agents: int = 2000, seed: int = 11) -> list[Patte
         n_agents,
         seed,
     )
-    facilitated = _runs([], runs, n_agents, seed, "configs/scenarios/facilitator.yaml")
-    aware = _runs([], runs, n_agents, seed, "configs/scenarios/awareness.yaml")
+    facilitated = _runs([], runs, n_agents, seed, "scenarios/facilitator.yaml")
+    aware = _runs([], runs, n_agents, seed, "scenarios/awareness.yaml")
     few_leaders = _runs(["behaviour.pioneer_rate=0.1"], runs, n_agents, seed)
     less_imitation = _runs(["behaviour.imitation=1.5"], runs, n_agents, seed)
-    individual = _runs([], runs, n_agents, seed, "configs/scenarios/individual_subsidy.yaml")
+    individual = _runs([], runs, n_agents, seed, "scenarios/individual_subsidy.yaml")
     out = [
         _pattern(
             "heterogeneity_formation",
@@ -222,7 +226,7 @@ def patterns(runs: int = 60, n_agents: int = 2000, seed: int = 11) -> list[Patte
 def circle_timing(runs: int = 40, n_agents: int = 2000, seed: int = 11) -> pd.DataFrame:
     """Month by which each circle reached half its final size (mean over runs): later
     circles fill later (§8.4)."""
-    config = mutusim.load_config(BASE, [f"population.n_agents={n_agents}"])
+    config = mutusim.load_config(config_dir() / BASE, [f"population.n_agents={n_agents}"])
     ts = mutusim.simulate(config, runs=runs, seed=seed, engine="numba").timeseries
     rows = []
     for ring in ("0", "1", "2", "3"):
@@ -242,7 +246,7 @@ def small_ees_gain(runs: int = 2, n_agents: int = 2000, seed: int = 11) -> pd.Da
     from mutusim.model import MutualisationModel
 
     rows = []
-    config = mutusim.load_config(BASE, [f"population.n_agents={n_agents}"])
+    config = mutusim.load_config(config_dir() / BASE, [f"population.n_agents={n_agents}"])
     for run in range(runs):
         model = MutualisationModel(config, seed=seed, run=run)
         start = model.population.maturity.copy()  # the population views the live state

@@ -8,7 +8,7 @@ defaults of behavioural parameters are assumptions unless a source is given (see
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -74,6 +74,39 @@ class Strict(BaseModel):
         return value
 
 
+# ----------------------------------------------------------------------------- parameter metadata
+ASSUMPTION = "assumption"
+"""Source of a value that is not a measurement (most behavioural parameters, docs/ODD.md)."""
+
+
+def param(
+    default: Any = ...,
+    *,
+    unit: str,
+    description: str,
+    plausible: tuple[float, float] | dict[str, tuple[float, float]] | None = None,
+    source: str = ASSUMPTION,
+    **constraints: Any,
+) -> Any:
+    """A pydantic ``Field`` that also declares the parameter's unit, plausible range and source.
+
+    ``plausible`` is the ``(low, high)`` range an uncertainty analysis should explore (inside the
+    validity bounds given by ``constraints``), or None where the value is a choice, a switch or
+    a measured fact; on a field holding sub-models it maps their dotted fields to ranges (each
+    instance of a shared model, e.g. ``leadership.mean``, gets its own). The three travel in
+    ``json_schema_extra``: ``mutusim params``, docs/ODD.md section 8 and the SALib and EMA
+    Workbench drivers read them from there (``mutusim.parameter_table``).
+    """
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if isinstance(plausible, dict):
+        extra["plausible"] = {k: list(v) for k, v in plausible.items()}
+    elif plausible is not None:
+        extra["plausible"] = list(plausible)
+    if "default_factory" in constraints:
+        return Field(description=description, json_schema_extra=extra, **constraints)
+    return Field(default, description=description, json_schema_extra=extra, **constraints)
+
+
 def _check_shares(shares: dict[str, float], what: str) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
@@ -84,43 +117,76 @@ def _check_shares(shares: dict[str, float], what: str) -> None:
 class LogitNormal(Strict):
     """A quantity in (0, 1) drawn as logistic(mu + sd * z), with mu solved so the mean is met."""
 
-    mean: float = Field(gt=0.0, lt=1.0, description="mean of the quantity")
-    sd: NonNegative = Field(description="standard deviation on the logit scale")
+    mean: float = param(unit="share (0–1)", description="mean of the quantity", gt=0.0, lt=1.0)
+    sd: NonNegative = param(
+        unit="logit scale",
+        description="standard deviation on the logit scale",
+        plausible=(0.5, 1.6),
+    )
 
 
 class Sector(Strict):
     """One sector / agrément and its share of EES."""
 
     name: str
-    share: Probability
-    size_multiplier: Positive = Field(1.0, description="multiplier of the median size")
+    share: Probability = param(
+        unit="share of EES", description="share of EES in this sector (shares sum to 1)"
+    )
+    size_multiplier: Positive = param(
+        1.0, unit="multiplier", description="multiplier of the median size (normalised)"
+    )
 
 
 class SizeDistribution(Strict):
     """Workers per EES: log-normal, rounded up, clipped to [min, max]."""
 
-    median: Positive = Field(description="median workers (before the sector multiplier)")
-    sigma: NonNegative = Field(description="sd of ln(workers)")
-    min: Positive = 1.0
-    max: Positive = 5000.0
+    median: Positive = param(
+        unit="workers", description="median workers per EES (before the sector multiplier)"
+    )
+    sigma: NonNegative = param(unit="ln(workers)", description="sd of ln(workers)")
+    min: Positive = param(1.0, unit="workers", description="smallest EES")
+    max: Positive = param(5000.0, unit="workers", description="largest EES")
 
 
 class Maturity(Strict):
     """Digital maturity in [0, 1] (digiscore / 100), rising with log10 size."""
 
-    mean: float = Field(gt=0.0, lt=1.0)
-    sd: NonNegative = Field(description="residual sd on the logit scale")
-    size_slope: float = Field(0.0, description="logit change per tenfold size")
+    mean: float = param(
+        unit="maturity (0–1)",
+        description="mean digital maturity (digiscore / 100)",
+        plausible=(0.25, 0.4),
+        gt=0.0,
+        lt=1.0,
+    )
+    sd: NonNegative = param(
+        unit="logit scale", description="residual sd on the logit scale", plausible=(0.5, 1.2)
+    )
+    size_slope: float = param(
+        0.0,
+        unit="logit per tenfold size",
+        description="rise of maturity with size",
+        plausible=(0.2, 0.8),
+    )
 
 
 class Needs(Strict):
     """Perimeter (which catalogue services an EES needs) and depth (automation level)."""
 
-    service_probability: dict[Service, Probability]  # type: ignore[valid-type]
-    size_effect: NonNegative = Field(
-        0.0, description="probability multiplier per tenfold size above 1 worker"
+    service_probability: dict[Service, Probability] = param(  # type: ignore[valid-type]
+        unit="probability", description="probability that an EES needs the service"
     )
-    depth_noise: NonNegative = Field(0.1, description="sd of depth around log10(size)/3")
+    size_effect: NonNegative = param(
+        0.0,
+        unit="multiplier per tenfold size",
+        description="rise of each need probability per tenfold size above 1 worker",
+        plausible=(0.0, 0.3),
+    )
+    depth_noise: NonNegative = param(
+        0.1,
+        unit="depth units",
+        description="sd of the needed depth around log10(size)/3",
+        plausible=(0.05, 0.2),
+    )
 
     @model_validator(mode="after")
     def _all_services(self) -> Needs:
@@ -133,23 +199,70 @@ class Needs(Strict):
 class Threshold(Strict):
     """Adoption threshold: share of ties inside a project an EES needs before joining."""
 
-    mean: float = Field(0.1, gt=0.0, lt=1.0)
-    sd: NonNegative = 1.0
-    zero_share: Probability = Field(0.0, description="share of EES with threshold 0")
-    values: list[Probability] | None = Field(
-        None, description="explicit thresholds, one per EES (overrides the distribution)"
+    mean: float = param(
+        0.1,
+        unit="share of ties",
+        description="mean adoption threshold (logit-normal part)",
+        plausible=(0.04, 0.2),
+        gt=0.0,
+        lt=1.0,
+    )
+    sd: NonNegative = param(
+        1.0, unit="logit scale", description="sd of the threshold", plausible=(0.5, 1.5)
+    )
+    zero_share: Probability = param(
+        0.0, unit="share of EES", description="share of EES with threshold 0", plausible=(0.0, 0.4)
+    )
+    values: list[Probability] | None = param(
+        None,
+        unit="share of ties",
+        description="explicit thresholds, one per EES (overrides the distribution; docking)",
+        source="docking set-ups",
     )
 
 
 class NetworkSpec(Strict):
     """Social ties (clustered by sector and province) and competition ties."""
 
-    mean_degree: NonNegative = Field(12.0, description="mean number of social ties")
-    same_sector_province: Probability = 0.45
-    same_sector: Probability = 0.25
-    same_province: Probability = 0.2
-    competitors_per_ees: NonNegative = Field(2.0, description="mean number of competition ties")
-    competitor_same_province: Probability = 0.8
+    mean_degree: NonNegative = param(
+        12.0,
+        unit="ties per EES",
+        description="mean number of social ties",
+        plausible=(6.0, 20.0),
+        source="assumption (§2: federations, directors' networks)",
+    )
+    same_sector_province: Probability = param(
+        0.45,
+        unit="probability",
+        description="probability that a tie links the same sector and province",
+        plausible=(0.35, 0.5),
+    )
+    same_sector: Probability = param(
+        0.25,
+        unit="probability",
+        description="probability that a tie links the same sector only",
+        plausible=(0.15, 0.25),
+    )
+    same_province: Probability = param(
+        0.2,
+        unit="probability",
+        description="probability that a tie links the same province only",
+        plausible=(0.1, 0.25),
+    )
+    competitors_per_ees: NonNegative = param(
+        2.0,
+        unit="ties per EES",
+        description="mean number of competition ties",
+        plausible=(1.0, 4.0),
+        source="assumption (§4.3)",
+    )
+    competitor_same_province: Probability = param(
+        0.8,
+        unit="probability",
+        description="probability that a competitor is in the same province",
+        plausible=(0.6, 1.0),
+        source="assumption (§4.3, §9.2)",
+    )
 
     @model_validator(mode="after")
     def _tie_mix(self) -> NetworkSpec:
@@ -164,18 +277,46 @@ class PopulationConfig(Strict):
 
     name: str
     description: str = ""
-    n_agents: int = Field(ge=1, le=1_000_000)
-    legal_forms: dict[LegalForm, Probability]  # type: ignore[valid-type]
+    n_agents: int = param(unit="EES", description="number of EES", ge=1, le=1_000_000)
+    legal_forms: dict[LegalForm, Probability] = param(  # type: ignore[valid-type]
+        unit="share of EES", description="share of EES with this legal form (shares sum to 1)"
+    )
     sectors: list[Sector] = Field(min_length=1, max_length=60)
-    provinces: dict[Province, Probability]  # type: ignore[valid-type]
+    provinces: dict[Province, Probability] = param(  # type: ignore[valid-type]
+        unit="share of EES", description="share of EES in this province (shares sum to 1)"
+    )
     size: SizeDistribution
     maturity: Maturity
-    convinced_share: Probability
+    convinced_share: Probability = param(
+        unit="share of EES",
+        description="share of EES leaders convinced of digital",
+        plausible=(0.4, 0.6),
+    )
     needs: Needs
-    financial_tension: LogitNormal
-    admin_pressure: LogitNormal
-    cooperative_posture: LogitNormal
-    leadership: LogitNormal
+    financial_tension: LogitNormal = param(
+        unit="share (0–1)",
+        description="financial tension",
+        plausible={"mean": (0.4, 0.7)},
+        source="assumption (§9.1)",
+    )
+    admin_pressure: LogitNormal = param(
+        unit="share (0–1)",
+        description="administrative pressure",
+        plausible={"mean": (0.35, 0.7)},
+        source="assumption (§9.1, §6.2)",
+    )
+    cooperative_posture: LogitNormal = param(
+        unit="share (0–1)",
+        description="cooperative posture",
+        plausible={"mean": (0.45, 0.75)},
+        source="assumption (§8.1, §9.2)",
+    )
+    leadership: LogitNormal = param(
+        unit="share (0–1)",
+        description="leadership propensity",
+        plausible={"mean": (0.08, 0.3)},
+        source="assumption (§4.2: pioneers are few)",
+    )
     adoption_threshold: Threshold = Threshold()
     network: NetworkSpec = NetworkSpec()
 
@@ -196,11 +337,33 @@ class PopulationConfig(Strict):
 class Eligibility(Strict):
     """Who a policy targets; an empty list or null means everyone."""
 
-    size_min: NonNegative = 0.0
-    size_max: Positive | None = None
-    sectors: list[str] | None = None
-    provinces: list[Province] | None = None  # type: ignore[valid-type]
-    legal_forms: list[LegalForm] | None = None  # type: ignore[valid-type]
+    size_min: NonNegative = param(
+        0.0, unit="workers", description="smallest eligible EES", source="scenario choice"
+    )
+    size_max: Positive | None = param(
+        None,
+        unit="workers",
+        description="largest eligible EES (null: no limit)",
+        source="scenario choice",
+    )
+    sectors: list[str] | None = param(
+        None,
+        unit="sector names",
+        description="eligible sectors (null: all)",
+        source="scenario choice",
+    )
+    provinces: list[Province] | None = param(  # type: ignore[valid-type]
+        None,
+        unit="province names",
+        description="eligible provinces (null: all)",
+        source="scenario choice",
+    )
+    legal_forms: list[LegalForm] | None = param(  # type: ignore[valid-type]
+        None,
+        unit="legal-form names",
+        description="eligible legal forms (null: all)",
+        source="scenario choice",
+    )
 
 
 class PolicyBase(Strict):
@@ -208,9 +371,22 @@ class PolicyBase(Strict):
 
     name: str
     description: str = ""
-    start_month: int = Field(0, ge=0, description="first month it acts (0-based)")
-    end_month: int = Field(120, ge=1, description="month it stops acting (exclusive)")
-    budget_eur: NonNegative | None = Field(None, description="own budget; null = no own cap")
+    start_month: int = param(
+        0, unit="month", description="first month it acts (0-based)", source="scenario choice", ge=0
+    )
+    end_month: int = param(
+        120,
+        unit="month",
+        description="month it stops acting (exclusive)",
+        source="scenario choice",
+        ge=1,
+    )
+    budget_eur: NonNegative | None = param(
+        None,
+        unit="EUR over the horizon",
+        description="own budget (null: no own cap)",
+        source="scenario choice",
+    )
     eligibility: Eligibility = Eligibility()
 
     @model_validator(mode="after")
@@ -226,59 +402,127 @@ class PooledSubsidy(PolicyBase):
     """Subsidy on pooled projects: a share of each eligible member's cost, capped (§6.1)."""
 
     type: Literal["pooled_subsidy"]
-    rate: Probability = Field(description="share of the member's monthly cost paid")
-    cap_eur_per_member_month: NonNegative = Field(description="EUR per member per month")
+    rate: Probability = param(
+        unit="share of the cost",
+        description="share of each eligible member's monthly cost share paid (R41)",
+        plausible=(0.2, 0.8),
+    )
+    cap_eur_per_member_month: NonNegative = param(
+        unit="EUR per member per month",
+        description="cap of the subsidy per member and month (R41)",
+        plausible=(100.0, 500.0),
+    )
 
 
 class Facilitator(PolicyBase):
     """Funded facilitators / reference methodology for forming projects (§4.8)."""
 
     type: Literal["facilitator"]
-    facilitators: int = Field(ge=0, description="number of funded facilitators")
-    projects_per_facilitator: int = Field(ge=1)
-    cost_eur_per_project_month: NonNegative
+    facilitators: int = param(
+        unit="facilitators",
+        description="number of funded facilitators",
+        plausible=(1, 10),
+        source="assumption (DigitalEES coached 15 EES in its pilot year)",
+        ge=0,
+    )
+    projects_per_facilitator: int = param(
+        unit="projects",
+        description="forming projects one facilitator follows at a time",
+        plausible=(2, 5),
+        ge=1,
+    )
+    cost_eur_per_project_month: NonNegative = param(
+        unit="EUR per project per month",
+        description="cost of facilitating one forming project for a month",
+        plausible=(1500.0, 4000.0),
+        source="assumption (about one consultant day a week)",
+    )
 
 
 class PioneerReward(PolicyBase):
     """Reward paid to the leader when its project starts running; raises initiation (§8.4)."""
 
     type: Literal["pioneer_reward"]
-    reward_eur: NonNegative
-    initiation_boost: NonNegative = Field(description="relative rise of the initiation hazard")
+    reward_eur: NonNegative = param(
+        unit="EUR per project",
+        description="reward to the leader of each project that starts running",
+        plausible=(5000.0, 20000.0),
+    )
+    initiation_boost: NonNegative = param(
+        unit="relative rise",
+        description="relative rise of the initiation hazard while offered (R04)",
+        plausible=(0.25, 1.0),
+    )
 
 
 class Awareness(PolicyBase):
     """Awareness campaign converting unconvinced leaders (AXE 1, §4.2)."""
 
     type: Literal["awareness"]
-    conversion_rate: NonNegative = Field(description="per year, for an unconvinced leader")
-    cost_eur_per_month: NonNegative
+    conversion_rate: NonNegative = param(
+        unit="per year",
+        description="rate at which an unconvinced eligible leader is convinced (R38)",
+        plausible=(0.1, 0.5),
+    )
+    cost_eur_per_month: NonNegative = param(
+        unit="EUR per month",
+        description="running cost of the campaign",
+        plausible=(5000.0, 30000.0),
+    )
 
 
 class Training(PolicyBase):
     """Digital-skills training raising maturity (AXE 2)."""
 
     type: Literal["training"]
-    participation_rate: NonNegative = Field(description="per year, per eligible EES")
-    maturity_gain: Probability = Field(description="share of the maturity gap closed")
-    cost_eur_per_trainee: NonNegative
+    participation_rate: NonNegative = param(
+        unit="per year",
+        description="rate at which an eligible EES follows a course (R38)",
+        plausible=(0.05, 0.2),
+    )
+    maturity_gain: Probability = param(
+        unit="share of the gap",
+        description="share of the digital-maturity gap one course closes (R39)",
+        plausible=(0.05, 0.2),
+    )
+    cost_eur_per_trainee: NonNegative = param(
+        unit="EUR per course", description="cost of one course", plausible=(400.0, 1500.0)
+    )
 
 
 class Standardisation(PolicyBase):
     """Standardisation of institutional digital practices (§6.2)."""
 
     type: Literal["standardisation"]
-    rate: Probability = Field(description="monthly rise toward full standardisation")
-    cost_eur_per_month: NonNegative
+    rate: Probability = param(
+        unit="per month",
+        description="share of the gap to full standardisation closed each month (R40)",
+        plausible=(0.01, 0.06),
+    )
+    cost_eur_per_month: NonNegative = param(
+        unit="EUR per month",
+        description="running cost of the programme",
+        plausible=(5000.0, 30000.0),
+    )
 
 
 class IndividualSubsidy(PolicyBase):
     """Counterfactual: subsidies to individual, non-pooled digital projects (§6.1)."""
 
     type: Literal["individual_subsidy"]
-    uptake_rate: NonNegative = Field(description="per year, per eligible EES outside projects")
-    capacity_boost: Probability = Field(description="rise of individual capacity per grant")
-    grant_eur: NonNegative
+    uptake_rate: NonNegative = param(
+        unit="per year",
+        description="rate at which an eligible EES outside projects gets a grant (R38)",
+        plausible=(0.1, 0.4),
+    )
+    capacity_boost: Probability = param(
+        unit="capacity (0–1)",
+        description="rise of what the EES can do alone, per grant (R42)",
+        plausible=(0.1, 0.3),
+    )
+    grant_eur: NonNegative = param(
+        unit="EUR per grant", description="amount of one grant", plausible=(2000.0, 10000.0)
+    )
 
 
 Policy = Annotated[
@@ -303,44 +547,142 @@ POLICY_TYPES = (
 
 
 # ----------------------------------------------------------------------------- scenario
+SWITCH = "modelling choice (BRIEF §2.2)"
+
+
 class Mechanisms(Strict):
     """Switches of each process (BRIEF §2.2); off reduces the model for tests and docking."""
 
-    demand: bool = Field(True, description="R01–R03; off: every EES seeks pooling")
-    pioneers: bool = Field(True, description="R04–R08: new projects by pioneers")
-    formation_phases: bool = Field(True, description="R09–R15; off: projects run at once")
-    growth: bool = Field(True, description="R26–R28: concentric-circle joining")
-    utility: bool = Field(True, description="R26; off: attractiveness is 1")
-    competition: bool = Field(True, description="competition ties count (R07, R11, R22)")
-    commitment_decay: bool = Field(True, description="R29–R33: erosion, shocks, exits")
-    dissolution: bool = Field(True, description="R34: projects below minimum size dissolve")
-    maturity_growth: bool = Field(True, description="R24: members gain maturity")
-    policies: bool = Field(True, description="R35–R42: the authority applies its policies")
+    demand: bool = param(
+        True, unit="switch", description="R01–R03; off: every EES seeks pooling", source=SWITCH
+    )
+    pioneers: bool = param(
+        True, unit="switch", description="R04–R08: new projects by pioneers", source=SWITCH
+    )
+    formation_phases: bool = param(
+        True, unit="switch", description="R09–R15; off: projects run at once", source=SWITCH
+    )
+    growth: bool = param(
+        True, unit="switch", description="R26–R28: concentric-circle joining", source=SWITCH
+    )
+    utility: bool = param(
+        True, unit="switch", description="R26; off: attractiveness is 1", source=SWITCH
+    )
+    competition: bool = param(
+        True, unit="switch", description="competition ties count (R07, R11, R22)", source=SWITCH
+    )
+    commitment_decay: bool = param(
+        True, unit="switch", description="R29–R33: erosion, shocks, exits", source=SWITCH
+    )
+    dissolution: bool = param(
+        True, unit="switch", description="R34: projects below minimum size dissolve", source=SWITCH
+    )
+    maturity_growth: bool = param(
+        True, unit="switch", description="R24: members gain maturity", source=SWITCH
+    )
+    policies: bool = param(
+        True,
+        unit="switch",
+        description="R35–R42: the authority applies its policies",
+        source=SWITCH,
+    )
 
 
 class Behaviour(Strict):
     """Decisions of EES leaders."""
 
-    autonomy_preference: NonNegative = Field(1.0, description="R03 weight of going alone")
-    admin_weight: NonNegative = Field(1.0, description="R01 weight of admin pressure")
-    pioneer_rate: NonNegative = Field(0.2, description="R04 per year at leadership 1")
-    core_min_partners: int = Field(2, ge=1, description="partners needed besides the pioneer")
-    core_max_partners: int = Field(6, ge=1)
-    min_partner_score: Probability = Field(0.02, description="R07 score below which not asked")
-    rivalry_aversion: Probability = Field(0.8, description="R07 score cut for a competitor")
-    size_similarity_scale: Positive = Field(1.0, description="R06 scale, log10 workers")
-    maturity_similarity_scale: Positive = Field(0.5, description="R06 scale, maturity")
-    innovation: NonNegative = Field(0.2, description="R27 Bass p, per year")
-    imitation: NonNegative = Field(3.0, description="R27 Bass q, per year")
-    influence: Literal["network", "well_mixed"] = Field(
+    autonomy_preference: NonNegative = param(
+        1.0,
+        unit="weight",
+        description="weight of going alone against pooling (R03)",
+        plausible=(0.5, 1.5),
+        source="assumption (§3: pooling is a second choice)",
+    )
+    admin_weight: NonNegative = param(
+        1.0,
+        unit="weight",
+        description="weight of administrative pressure in the need gap (R01)",
+        plausible=(0.5, 1.5),
+    )
+    pioneer_rate: NonNegative = param(
+        0.2,
+        unit="per year",
+        description="initiation rate of a pioneer at leadership 1 (R04)",
+        plausible=(0.05, 0.5),
+    )
+    core_min_partners: int = param(
+        2, unit="EES", description="partners a pioneer needs besides itself", plausible=(2, 4), ge=1
+    )
+    core_max_partners: int = param(
+        6, unit="EES", description="partners a pioneer asks at most", plausible=(4, 10), ge=1
+    )
+    min_partner_score: Probability = param(
+        0.02,
+        unit="score (0–1)",
+        description="partner score below which an EES is not asked (R07)",
+        plausible=(0.0, 0.1),
+    )
+    rivalry_aversion: Probability = param(
+        0.8,
+        unit="share of the score",
+        description="share of a competitor's partner score removed (R07)",
+        plausible=(0.5, 1.0),
+        source="assumption (§4.3)",
+    )
+    size_similarity_scale: Positive = param(
+        1.0,
+        unit="log10 workers",
+        description="size difference at which similarity falls to 1/e (R06)",
+        plausible=(0.5, 2.0),
+    )
+    maturity_similarity_scale: Positive = param(
+        0.5,
+        unit="maturity (0–1)",
+        description="maturity difference at which similarity falls to 1/e (R06)",
+        plausible=(0.25, 1.0),
+    )
+    innovation: NonNegative = param(
+        0.2,
+        unit="per year",
+        description="joining rate without influence, Bass p (R27)",
+        plausible=(0.05, 0.5),
+        source="assumption (Bass prior p ≈ 0.03/yr, Sultan et al. 1990, for docking)",
+    )
+    imitation: NonNegative = param(
+        3.0,
+        unit="per year",
+        description="joining rate per unit of influence, Bass q (R27)",
+        plausible=(1.0, 5.0),
+        source="assumption (Bass prior q ≈ 0.38/yr, Sultan et al. 1990, for docking)",
+    )
+    influence: Literal["network", "well_mixed"] = param(
         "network",
+        unit="choice",
         description="network: a candidate sees the running project most of its ties belong to, "
         "influence = share of its ties in it; well_mixed: it sees the largest open project, "
         "influence = that project's members / N (= A/N with one project, as in Bass docking)",
+        source="modelling choice",
     )
-    utility_temperature: Positive = Field(0.2, description="R26 logistic scale")
-    rivalry_weight: NonNegative = Field(0.3, description="R22 utility loss per rival member")
-    reentry_cooldown_months: int = Field(24, ge=0, description="months before a leaver rejoins")
+    utility_temperature: Positive = param(
+        0.2,
+        unit="utility",
+        description="logistic scale of attractiveness (R26)",
+        plausible=(0.1, 0.4),
+    )
+    rivalry_weight: NonNegative = param(
+        0.3,
+        unit="utility per rival member",
+        description="utility lost per competitor among the members (R22)",
+        plausible=(0.1, 0.6),
+        source="assumption (§4.3, Axelrod et al. 1995)",
+    )
+    reentry_cooldown_months: int = param(
+        24,
+        unit="months",
+        description="months before an EES that left may join again",
+        plausible=(12, 36),
+        ge=0,
+    )
 
     @model_validator(mode="after")
     def _core(self) -> Behaviour:
@@ -352,50 +694,188 @@ class Behaviour(Strict):
 class Formation(Strict):
     """The §8.2 phases of a forming project."""
 
-    phase_months: Positive = Field(2.0, description="R12 mean months per phase")
-    base_failure: Probability = Field(0.03, description="R11 monthly failure, baseline")
-    heterogeneity_weight: NonNegative = 1.0
-    posture_weight: NonNegative = 1.0
-    rivalry_weight: NonNegative = 1.0
-    scope_quorum: Probability = Field(0.5, description="R14 share of the core needing it")
-    facilitation_effect: Probability = Field(0.5, description="R11 failure cut by facilitator")
-    facilitation_speedup: NonNegative = Field(0.5, description="R12 speed-up by facilitator")
+    phase_months: Positive = param(
+        2.0,
+        unit="months",
+        description="mean months per formation phase (R12)",
+        plausible=(1.0, 4.0),
+    )
+    base_failure: Probability = param(
+        0.03,
+        unit="per month",
+        description="failure probability of a forming project, baseline (R11)",
+        plausible=(0.01, 0.08),
+    )
+    heterogeneity_weight: NonNegative = param(
+        1.0,
+        unit="per unit of heterogeneity",
+        description="rise of formation failure with the members' heterogeneity (R11)",
+        plausible=(0.5, 2.0),
+        source="assumption (§4.1–4.2)",
+    )
+    posture_weight: NonNegative = param(
+        1.0,
+        unit="per unit of posture",
+        description="rise of formation failure with a poor cooperative posture (R11)",
+        plausible=(0.5, 2.0),
+        source="assumption (§8.1)",
+    )
+    rivalry_weight: NonNegative = param(
+        1.0,
+        unit="per unit of rival-pair share",
+        description="rise of formation failure with rivals in the core (R11)",
+        plausible=(0.5, 2.0),
+        source="assumption (§4.3)",
+    )
+    scope_quorum: Probability = param(
+        0.5,
+        unit="share of the core",
+        description="share of the core that must need a service for it to be in scope (R14)",
+        plausible=(0.3, 0.7),
+    )
+    facilitation_effect: Probability = param(
+        0.5,
+        unit="share of the failure",
+        description="share of formation failure removed by a facilitator (R11)",
+        plausible=(0.25, 0.75),
+        source="assumption (§4.8)",
+    )
+    facilitation_speedup: NonNegative = param(
+        0.5,
+        unit="relative rise",
+        description="rise of the phase advance probability with a facilitator (R12)",
+        plausible=(0.25, 1.0),
+        source="assumption (§4.8)",
+    )
 
 
 class ModeSpec(Strict):
     """Cost and governance of one pooling mode (§7 columns)."""
 
-    share: Probability = Field(description="share of new projects in this mode")
-    fixed_cost_eur_month: NonNegative
-    per_member_cost_eur_month: NonNegative
-    governance_bonus: float = 0.0
+    share: Probability = param(
+        unit="share of projects",
+        description="share of new projects in this mode (shares sum to 1)",
+    )
+    fixed_cost_eur_month: NonNegative = param(
+        unit="EUR per month", description="fixed cost of a project in this mode (R17)"
+    )
+    per_member_cost_eur_month: NonNegative = param(
+        unit="EUR per member per month", description="cost per member in this mode (R17)"
+    )
+    governance_bonus: float = param(
+        0.0, unit="governance (0–1)", description="governance added in this mode (R15)"
+    )
 
 
 class Projects(Strict):
     """Cost structure, value and capacity of pooled projects."""
 
-    max_members: int = Field(60, ge=1, description="capacity of a project")
-    min_members: int = Field(3, ge=0, description="R34 below this a running project dissolves")
-    max_projects: int | None = Field(
+    max_members: int = param(
+        60, unit="EES", description="capacity of a project", plausible=(30, 100), ge=1
+    )
+    min_members: int = param(
+        3,
+        unit="EES",
+        description="members below which a running project dissolves (R34)",
+        plausible=(2, 3),
+        ge=0,
+    )
+    max_projects: int | None = param(
         None,
-        ge=1,
+        unit="projects",
         description="projects one run can hold (a project keeps its slot after it ends); "
         "null: one per two EES, at least 2000",
+        source="technical limit",
+        ge=1,
     )
-    service_cost_eur_month: NonNegative = Field(250.0, description="R16 per service alone")
-    coordination_cost_eur_month: NonNegative = Field(60.0, description="R17 per member x het.")
-    cost_equity: Probability = Field(0.5, description="R18 0 = equal split, 1 = by size")
-    bargaining_strength: NonNegative = Field(0.1, description="R19")
-    depth_mismatch_weight: NonNegative = Field(2.0, description="R20")
-    quality_gain: float = Field(
-        1.5, ge=1.0, description="R21 value of a pooled service per EUR of standalone price"
+    service_cost_eur_month: NonNegative = param(
+        250.0,
+        unit="EUR per service per month",
+        description="standalone cost of one needed service (R16)",
+        plausible=(150.0, 400.0),
     )
-    value_floor: Probability = Field(0.7, description="R21 value before any is shown")
-    value_time_constant: float = Field(12.0, ge=1.0, description="R25 months")
-    governance_base: Probability = Field(0.4, description="R15")
-    governance_noise: NonNegative = Field(0.3, description="R15")
-    facilitator_governance_bonus: NonNegative = Field(0.2, description="R15")
-    modes: dict[Mode, ModeSpec] = Field(  # type: ignore[valid-type]
+    coordination_cost_eur_month: NonNegative = param(
+        60.0,
+        unit="EUR per member per month",
+        description="coordination cost per member and unit of heterogeneity (R17)",
+        plausible=(30.0, 120.0),
+    )
+    cost_equity: Probability = param(
+        0.5,
+        unit="share (0–1)",
+        description="cost split: 0 equal shares, 1 in proportion to size (R18, R29)",
+        plausible=(0.2, 0.8),
+        source="assumption (§4.5)",
+    )
+    bargaining_strength: NonNegative = param(
+        0.1,
+        unit="per ln(members)",
+        description="price cut per log of the number of members (R19)",
+        plausible=(0.05, 0.2),
+        source="assumption (§5.7)",
+    )
+    depth_mismatch_weight: NonNegative = param(
+        2.0,
+        unit="per unit of depth gap",
+        description="loss of fit when the offered depth differs from the need (R20)",
+        plausible=(1.0, 3.0),
+        source="assumption (§4.1)",
+    )
+    quality_gain: float = param(
+        1.5,
+        unit="EUR per EUR",
+        description="value of a pooled service per EUR of its standalone price (R21)",
+        plausible=(1.0, 2.0),
+        source="assumption (§5.2–5.3)",
+        ge=1.0,
+    )
+    value_floor: Probability = param(
+        0.7,
+        unit="share (0–1)",
+        description="value a project offers before any is demonstrated (R21)",
+        plausible=(0.5, 0.9),
+    )
+    value_time_constant: float = param(
+        12.0,
+        unit="months",
+        description="time constant of demonstrated value (R25)",
+        plausible=(6.0, 24.0),
+        ge=1.0,
+    )
+    governance_base: Probability = param(
+        0.4,
+        unit="governance (0–1)",
+        description="base governance quality (R15)",
+        plausible=(0.3, 0.6),
+    )
+    governance_noise: NonNegative = param(
+        0.3,
+        unit="governance (0–1)",
+        description="width of the random part of governance quality (R15)",
+        plausible=(0.1, 0.4),
+    )
+    facilitator_governance_bonus: NonNegative = param(
+        0.2,
+        unit="governance (0–1)",
+        description="governance added by a facilitator (R15)",
+        plausible=(0.1, 0.3),
+        source="assumption (§4.8)",
+    )
+    modes: dict[Mode, ModeSpec] = param(  # type: ignore[valid-type]
+        unit="EUR per month",
+        description="cost and governance of each pooling mode (§7 columns)",
+        plausible={
+            "shared_personnel.fixed_cost_eur_month": (1000.0, 2500.0),
+            "shared_personnel.per_member_cost_eur_month": (50.0, 120.0),
+            "shared_personnel.governance_bonus": (-0.1, 0.1),
+            "joint_purchases.fixed_cost_eur_month": (150.0, 600.0),
+            "joint_purchases.per_member_cost_eur_month": (30.0, 100.0),
+            "joint_purchases.governance_bonus": (-0.2, 0.0),
+            "co_ownership.fixed_cost_eur_month": (1500.0, 4000.0),
+            "co_ownership.per_member_cost_eur_month": (50.0, 120.0),
+            "co_ownership.governance_bonus": (0.1, 0.3),
+        },
+        source="assumption (§7)",
         default_factory=lambda: {
             "shared_personnel": ModeSpec(
                 share=0.3, fixed_cost_eur_month=1500.0, per_member_cost_eur_month=80.0
@@ -412,7 +892,7 @@ class Projects(Strict):
                 per_member_cost_eur_month=80.0,
                 governance_bonus=0.2,
             ),
-        }
+        },
     )
 
     @model_validator(mode="after")
@@ -427,26 +907,100 @@ class Projects(Strict):
 class Shock(Strict):
     """One kind of commitment shock (§4.4)."""
 
-    probability: Probability = Field(description="per member per month")
-    loss: NonNegative = Field(description="commitment lost")
+    probability: Probability = param(
+        unit="per member per month",
+        description="probability of the shock",
+        plausible=(0.001, 0.008),
+    )
+    loss: NonNegative = param(
+        unit="commitment", description="commitment lost (before risk sharing)", plausible=(0.2, 0.6)
+    )
 
 
 class Commitment(Strict):
     """Commitment of members over time (§4.4–4.7)."""
 
-    initial: Probability = Field(0.8, description="commitment on joining")
-    erosion: NonNegative = Field(0.01, description="R32 monthly erosion without mitigation")
-    exit_threshold: Probability = Field(0.3, description="R33")
-    restoration: NonNegative = Field(0.02, description="R32 per unit of realised utility")
-    w_governance: NonNegative = 0.3
-    w_collaboration: NonNegative = 0.3
-    w_equity: NonNegative = 0.2
-    w_facilitation: NonNegative = 0.2
-    risk_sharing: NonNegative = Field(0.5, description="R31")
-    management: Shock = Shock(probability=0.004, loss=0.5)
-    reorientation: Shock = Shock(probability=0.003, loss=0.4)
-    political: Shock = Shock(probability=0.002, loss=0.3)
-    cost_overrun: Shock = Shock(probability=0.004, loss=0.4)
+    initial: Probability = param(
+        0.8, unit="commitment (0–1)", description="commitment on joining", plausible=(0.6, 0.95)
+    )
+    erosion: NonNegative = param(
+        0.01,
+        unit="commitment per month",
+        description="monthly erosion of commitment without mitigation (R32)",
+        plausible=(0.0, 0.03),
+        source="assumption (§4.4)",
+    )
+    exit_threshold: Probability = param(
+        0.3,
+        unit="commitment (0–1)",
+        description="commitment below which a member leaves (R33)",
+        plausible=(0.2, 0.4),
+    )
+    restoration: NonNegative = param(
+        0.02,
+        unit="commitment per month",
+        description="commitment restored per unit of realised utility (R32)",
+        plausible=(0.01, 0.04),
+    )
+    w_governance: NonNegative = param(
+        0.3,
+        unit="share of erosion",
+        description="erosion avoided per unit of governance (R29)",
+        plausible=(0.1, 0.5),
+        source="assumption (§4.7)",
+    )
+    w_collaboration: NonNegative = param(
+        0.3,
+        unit="share of erosion",
+        description="erosion avoided per unit of collaboration (R29)",
+        plausible=(0.1, 0.5),
+        source="assumption (§4.6)",
+    )
+    w_equity: NonNegative = param(
+        0.2,
+        unit="share of erosion",
+        description="erosion avoided per unit of cost equity (R29)",
+        plausible=(0.1, 0.4),
+        source="assumption (§4.5)",
+    )
+    w_facilitation: NonNegative = param(
+        0.2,
+        unit="share of erosion",
+        description="erosion avoided in a facilitated project (R29)",
+        plausible=(0.1, 0.4),
+        source="assumption (§4.8)",
+    )
+    risk_sharing: NonNegative = param(
+        0.5,
+        unit="weight",
+        description="share of a cost-overrun shock absorbed by the pool (R31)",
+        plausible=(0.25, 0.75),
+        source="assumption (§5.6)",
+    )
+    management: Shock = param(
+        Shock(probability=0.004, loss=0.5),
+        unit="per member per month",
+        description="shock of new management",
+        source="assumption (§4.4: new management)",
+    )
+    reorientation: Shock = param(
+        Shock(probability=0.003, loss=0.4),
+        unit="per member per month",
+        description="shock of a strategic reorientation",
+        source="assumption (§4.4: strategic reorientation)",
+    )
+    political: Shock = param(
+        Shock(probability=0.002, loss=0.3),
+        unit="per member per month",
+        description="shock of a political decision",
+        source="assumption (§4.4: political decisions)",
+    )
+    cost_overrun: Shock = param(
+        Shock(probability=0.004, loss=0.4),
+        unit="per member per month",
+        description="shock of a cost overrun",
+        source="assumption (§4.4: financial disengagement)",
+    )
 
     @model_validator(mode="after")
     def _shock_total(self) -> Commitment:
@@ -464,7 +1018,13 @@ class Commitment(Strict):
 class Benefits(Strict):
     """Benefits members draw besides cost sharing (§5)."""
 
-    maturity_gain_rate: Probability = Field(0.01, description="R24 monthly, at collaboration 1")
+    maturity_gain_rate: Probability = param(
+        0.01,
+        unit="share of the gap per month",
+        description="share of the maturity gap a member closes monthly at collaboration 1 (R24)",
+        plausible=(0.005, 0.02),
+        source="assumption (§5.7)",
+    )
 
 
 class InitialProject(Strict):
@@ -483,14 +1043,26 @@ class ScenarioConfig(Strict):
     name: str
     description: str = ""
     population: PopulationConfig
-    horizon_months: int = Field(120, ge=1, le=1200)
+    horizon_months: int = param(
+        120,
+        unit="months",
+        description="months simulated",
+        source="BRIEF §2 (10 years)",
+        ge=1,
+        le=1200,
+    )
     mechanisms: Mechanisms = Mechanisms()
     behaviour: Behaviour = Behaviour()
     formation: Formation = Formation()
     projects: Projects = Projects()
     commitment: Commitment = Commitment()
     benefits: Benefits = Benefits()
-    budget_eur: NonNegative = Field(0.0, description="the authority's total budget")
+    budget_eur: NonNegative = param(
+        0.0,
+        unit="EUR over the horizon",
+        description="the authority's total budget for every policy together",
+        source="scenario choice",
+    )
     policies: list[Policy] = Field(default_factory=list)
     initial_projects: list[InitialProject] = Field(default_factory=list)
 

@@ -11,17 +11,29 @@ Elements the browser test looks for carry ``mutusim-*`` CSS classes.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import solara
 import solara.lab
 
+from mutusim.catalogue import PROVINCES
 from mutusim.config import load_config
 from mutusim.dashboard import figures
 from mutusim.dashboard.agents import AGENT_POPULATION, AgentRun, record_run
-from mutusim.dashboard.scenario import POPULATIONS, Comparison, Levers, run_comparison
+from mutusim.dashboard.scenario import (
+    POPULATIONS,
+    SIZE_NO_LIMIT,
+    Comparison,
+    Levers,
+    Targeting,
+    population_sectors,
+    run_comparison,
+    shipped_policy,
+)
 from mutusim.dashboard.text import describe_policies, euros, number, percent, points
 from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from mutusim.plotting.style import category_label, scenario_label
 
 RUN_CHOICES = [20, 50, 100, 200]
 CSS = """
@@ -41,6 +53,9 @@ budget_m_eur = solara.reactive(2.0)
 runs = solara.reactive(100)
 seed = solara.reactive(0)
 agent_month = solara.reactive(24)
+targeting = solara.reactive({})
+"""Per policy name: the ``Targeting`` set on the page (absent: the policy file's)."""
+targeted_policy = solara.reactive("pooled_subsidy")
 
 
 @cache
@@ -60,6 +75,7 @@ def current_levers() -> Levers:
         training=bool(training.value),
         standardisation=bool(standardisation.value),
         budget_eur=float(budget_m_eur.value) * 1e6,
+        targeting=tuple(sorted(targeting.value.items())),
     )
 
 
@@ -187,6 +203,7 @@ def LeverPanel():
         )
         solara.Switch(label=t("dashboard_training", language), value=training)
         solara.Switch(label=t("dashboard_standardisation", language), value=standardisation)
+        TargetingPanel()
         solara.Div(children=[t("dashboard_runs", language)], style={"margin-top": "8px"})
         solara.ToggleButtonsSingle(
             value=runs,
@@ -206,11 +223,140 @@ def LeverPanel():
         )
 
 
+def _set_targeting(policy: str, **fields) -> None:
+    """Change some targeting fields of ``policy`` (the others keep their current values)."""
+    current = targeting.value.get(policy, Targeting())
+    targeting.value = {**targeting.value, policy: dataclasses.replace(current, **fields)}
+
+
 @solara.component
-def KeyFigure(title: str, value: str, note: str, name: str):
-    """One key figure: a title, a large value, a note on its uncertainty."""
+def TargetingPanel():
+    """Eligibility (size range, provinces, sectors), period and own budget of one chosen
+    policy; unset fields keep the policy file's values."""
+    language = lang.value
+    chosen = [name for name, _ in current_levers().policies()]
+    with (
+        solara.Details(summary=t("dashboard_targeting", language), children=[], expand=False),
+        solara.Column(classes=["mutusim-targeting"], gap="4px"),
+    ):
+        if not chosen:
+            solara.Text(t("dashboard_targeting_none", language))
+            return
+        policy = targeted_policy.value if targeted_policy.value in chosen else chosen[0]
+        solara.Div(children=[t("dashboard_targeting_policy", language)])
+        solara.ToggleButtonsSingle(
+            value=policy,
+            on_value=targeted_policy.set,
+            children=[
+                solara.Button(
+                    scenario_label(name, language),
+                    value=name,
+                    classes=[f"mutusim-target-{name}"],
+                )
+                for name in chosen
+            ],
+            style={"flex-wrap": "wrap"},
+        )
+        shipped = shipped_policy(policy)
+        rule = current_levers().targeting_of(policy)
+        size_min = rule.size_min if rule.size_min is not None else shipped.eligibility.size_min
+        size_max = rule.size_max if rule.size_max is not None else shipped.eligibility.size_max
+        size = (int(size_min), int(min(size_max or SIZE_NO_LIMIT, SIZE_NO_LIMIT)))
+        high = (
+            t("dashboard_size_no_limit", language)
+            if size[1] >= SIZE_NO_LIMIT
+            else number(size[1], language)
+        )
+        solara.Text(
+            labelled(
+                t("dashboard_size_range", language),
+                t("dashboard_size_shown", language, low=number(size[0], language), high=high),
+                language,
+            ),
+            classes=["mutusim-size-shown"],
+        )
+        solara.SliderRangeInt(
+            "",
+            value=size,
+            min=0,
+            max=SIZE_NO_LIMIT,
+            step=1,
+            on_value=lambda v: _set_targeting(policy, size_min=v[0], size_max=v[1]),
+            thumb_label=False,
+        )
+        start = rule.start_month if rule.start_month is not None else shipped.start_month
+        end = rule.end_month if rule.end_month is not None else shipped.end_month
+        solara.Text(
+            labelled(
+                t("dashboard_window", language),
+                t("dashboard_window_shown", language, start=start, end=end),
+                language,
+            )
+        )
+        solara.SliderRangeInt(
+            "",
+            value=(int(start), int(end)),
+            min=0,
+            max=120,
+            step=1,
+            on_value=lambda v: _set_targeting(
+                policy, start_month=v[0], end_month=max(v[1], v[0] + 1)
+            ),
+            thumb_label=False,
+        )
+        own = rule.budget_eur / 1e6 if rule.budget_eur is not None else 0.0
+        solara.Text(
+            labelled(
+                t("dashboard_own_budget", language),
+                number(own, language, 2) if own > 0 else t("dashboard_own_budget_total", language),
+                language,
+            )
+        )
+        solara.SliderFloat(
+            "",
+            value=own,
+            min=0.0,
+            max=10.0,
+            step=0.25,
+            on_value=lambda v: _set_targeting(policy, budget_eur=v * 1e6 if v > 0 else None),
+            thumb_label=False,
+        )
+        provinces = rule.provinces if rule.provinces is not None else shipped.eligibility.provinces
+        solara.Div(children=[t("dashboard_provinces", language)])
+        _Ticks("province", PROVINCES, tuple(provinces or ()), policy, "provinces")
+        sectors = rule.sectors if rule.sectors is not None else shipped.eligibility.sectors
+        solara.Div(children=[t("dashboard_sectors", language)])
+        _Ticks(
+            "sector", population_sectors(population.value), tuple(sectors or ()), policy, "sectors"
+        )
+
+
+@solara.component
+def _Ticks(group: str, names, ticked: tuple[str, ...], policy: str, field: str):
+    """One checkbox per category of ``group``; ticking none means every category."""
+    language = lang.value
+
+    def toggle(name: str, on: bool) -> None:
+        kept = tuple(n for n in names if (n in ticked and n != name) or (n == name and on))
+        _set_targeting(policy, **{field: kept})
+
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="0px 12px"):
+        for name in names:
+            with solara.Div(classes=[f"mutusim-{group}-{name}"]):
+                solara.Checkbox(
+                    label=category_label(group, name, language),
+                    value=name in ticked,
+                    on_value=lambda on, name=name: toggle(name, on),
+                )
+
+
+@solara.component
+def KeyFigure(title: str, value: str, note: str, name: str, statistic: str):
+    """One key figure: a title, the statistic it shows (median, mean, …), a large value and a
+    note on its uncertainty."""
     with solara.Card(
         title,
+        subtitle=t(f"dashboard_stat_{statistic}", lang.value),
         margin=1,
         classes=["mutusim-keyfigure", f"mutusim-kf-{name}"],
         style={"min-width": "220px", "flex": "1 1 220px"},
@@ -247,6 +393,7 @@ def KeyFigures(result: Comparison):
                 base_high=percent(base.adoption_high, language),
             ),
             "adoption",
+            "median",
         )
         KeyFigure(
             t("dashboard_kf_difference", language),
@@ -258,6 +405,7 @@ def KeyFigures(result: Comparison):
                 high=points(result.difference_high, language),
             ),
             "difference",
+            "mean",
         )
         KeyFigure(
             t("dashboard_kf_projects", language, years=years),
@@ -269,12 +417,14 @@ def KeyFigures(result: Comparison):
             ),
             t("dashboard_kf_mean_over_runs", language),
             "projects",
+            "mean",
         )
         KeyFigure(
             t("dashboard_kf_spend", language),
             euros(scen.public_eur, language),
             t("dashboard_kf_spend_note", language, years=years),
             "spend",
+            "mean",
         )
         if result.eur_per_additional is None:
             cost, note = (
@@ -288,7 +438,7 @@ def KeyFigures(result: Comparison):
                 language,
                 extra=number(result.additional_adopters, language, 1),
             )
-        KeyFigure(t("dashboard_kf_cost", language), cost, note, "cost")
+        KeyFigure(t("dashboard_kf_cost", language), cost, note, "cost", "ratio")
 
 
 @solara.component
@@ -330,6 +480,7 @@ def Results():
             solara.Warning(t("dashboard_outdated", language))
         KeyFigures(result)
         FanChart(result)
+        SpendChart(result)
 
 
 @solara.component
@@ -341,6 +492,17 @@ def FanChart(result: Comparison):
     )
     with solara.Div(classes=["mutusim-fan"]):
         solara.FigureMatplotlib(fan, dependencies=[result, language])
+
+
+@solara.component
+def SpendChart(result: Comparison):
+    """Public money spent by each policy over time."""
+    language = lang.value
+    spend = solara.use_memo(
+        lambda: figures.spend_figure(result, language), dependencies=[result, language]
+    )
+    with solara.Div(classes=["mutusim-spend"]):
+        solara.FigureMatplotlib(spend, dependencies=[result, language])
 
 
 @solara.component

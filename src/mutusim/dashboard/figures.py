@@ -73,6 +73,40 @@ def fan_chart(comparison: Comparison, lang: str) -> Figure:
     return fig
 
 
+def spend_figure(comparison: Comparison, lang: str) -> Figure:
+    """Cumulative public money spent by each policy, month by month (mean over runs), with
+    the total budget as a dashed line."""
+    from matplotlib.ticker import FuncFormatter
+
+    from mutusim.plotting.style import money, scenario_label
+
+    fig = Figure(figsize=(7.5, 3.2), layout="constrained")
+    ax = fig.add_subplot()
+    spend = comparison.spend
+    for i, (kind, rows) in enumerate(spend.groupby("policy", sort=False)):
+        ax.plot(
+            rows["step"].to_numpy(dtype=float) / 12.0,
+            rows["eur"],
+            color=PROJECT_COLOURS[i % len(PROJECT_COLOURS)],
+            linewidth=2,
+            label=scenario_label(str(kind), lang),
+        )
+    if comparison.levers.budget_eur > 0:
+        ax.axhline(comparison.levers.budget_eur, color=BASELINE_COLOUR, ls="--", lw=1)
+    ax.set_title(t("dashboard_spend_title", lang), fontsize=10)
+    ax.set_xlabel(t("years", lang))
+    ax.set_ylabel(t("dashboard_spend_axis", lang))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: money(v, lang)))
+    ax.set_xlim(0, comparison.horizon_months / 12.0)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    if not spend.empty:
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+    else:
+        ax.text(0.5, 0.5, t("dashboard_spend_none", lang), ha="center", transform=ax.transAxes)
+    return fig
+
+
 def _ring_label(ring: int, lang: str) -> str:
     if ring == 0:
         return t("dashboard_ring_core", lang)

@@ -7,6 +7,7 @@ draws what it returns.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -28,6 +29,47 @@ _ENGINE_LOCK = threading.Lock()
 (two browser tabs pressing "run" at once queue instead)."""
 
 
+SIZE_NO_LIMIT = 500
+"""The top of the page's size slider: at it, a policy has no upper size limit."""
+
+
+@dataclass(frozen=True)
+class Targeting:
+    """Who one policy targets, when it acts and its own budget; None keeps the policy file's
+    value (``budget_eur`` None: the policy may spend the whole total budget, as before)."""
+
+    size_min: float | None = None
+    size_max: float | None = None
+    """Largest eligible EES in workers; ``SIZE_NO_LIMIT`` or more: no limit."""
+    provinces: tuple[str, ...] | None = None
+    """Eligible provinces; None or empty: every province."""
+    sectors: tuple[str, ...] | None = None
+    start_month: int | None = None
+    end_month: int | None = None
+    budget_eur: float | None = None
+
+    def overrides(self, index: int) -> dict[str, object]:
+        """``--set`` style overrides of policy ``index`` for what this targeting sets."""
+        out: dict[str, object] = {}
+        key = f"policies.{index}"
+        if self.size_min is not None:
+            out[f"{key}.eligibility.size_min"] = float(self.size_min)
+        if self.size_max is not None:
+            limit = None if self.size_max >= SIZE_NO_LIMIT else float(self.size_max)
+            out[f"{key}.eligibility.size_max"] = limit
+        if self.provinces is not None:
+            out[f"{key}.eligibility.provinces"] = list(self.provinces) or None
+        if self.sectors is not None:
+            out[f"{key}.eligibility.sectors"] = list(self.sectors) or None
+        if self.start_month is not None:
+            out[f"{key}.start_month"] = int(self.start_month)
+        if self.end_month is not None:
+            out[f"{key}.end_month"] = int(self.end_month)
+        if self.budget_eur is not None:
+            out[f"{key}.budget_eur"] = float(self.budget_eur)
+        return out
+
+
 @dataclass(frozen=True)
 class Levers:
     """What a decision maker sets on the page. A lever at zero (or off) leaves its policy out.
@@ -44,6 +86,12 @@ class Levers:
     training: bool = False
     standardisation: bool = False
     budget_eur: float = 2_000_000.0
+    targeting: tuple[tuple[str, Targeting], ...] = ()
+    """Per policy name (``pooled_subsidy``, ...): its eligibility, window and own budget."""
+
+    def targeting_of(self, policy: str) -> Targeting:
+        """The targeting set for ``policy`` (nothing set: the policy file's values)."""
+        return dict(self.targeting).get(policy, Targeting())
 
     def policies(self) -> list[tuple[str, dict[str, object]]]:
         """The chosen policies, each with the fields its lever sets, in a fixed order."""
@@ -75,11 +123,29 @@ def scenario_config(levers: Levers, population: str | None = None) -> ScenarioCo
         "policies": [name for name, _ in chosen],
         "budget_eur": float(levers.budget_eur) if chosen else 0.0,
     }
-    for i, (_, fields) in enumerate(chosen):
+    for i, (name, fields) in enumerate(chosen):
         overrides[f"policies.{i}.budget_eur"] = float(levers.budget_eur)
         for key, value in fields.items():
             overrides[f"policies.{i}.{key}"] = value
+        targeted = levers.targeting_of(name).overrides(i)
+        sectors = targeted.get(f"policies.{i}.eligibility.sectors")
+        if sectors:  # sectors of another population are dropped, not an error
+            kept = [s for s in sectors if s in population_sectors(population)]
+            targeted[f"policies.{i}.eligibility.sectors"] = kept or None
+        overrides.update(targeted)
     return load_config(None, overrides)
+
+
+@functools.cache
+def population_sectors(population: str) -> tuple[str, ...]:
+    """Sector names of a shipped population."""
+    return tuple(s.name for s in load_config(None, {"population": population}).population.sectors)
+
+
+@functools.cache
+def shipped_policy(kind: str):
+    """The policy file ``configs/policies/KIND.yaml`` as validated (its default targeting)."""
+    return load_config(None, {"policies": [kind]}).policies[0]
 
 
 def baseline_config(population: str) -> ScenarioConfig:
@@ -117,6 +183,7 @@ class Comparison:
     difference_high: float
     additional_adopters: float  # mean paired difference in pooled EES
     eur_per_additional: float | None  # public EUR per additional pooled EES (None if <= 0)
+    spend: pd.DataFrame  # columns: policy (type), step, eur (mean cumulative spend over runs)
 
 
 def fan_table(timeseries: pd.DataFrame, arm: str) -> pd.DataFrame:
@@ -127,6 +194,25 @@ def fan_table(timeseries: pd.DataFrame, arm: str) -> pd.DataFrame:
     ).reset_index()
     table.insert(0, "arm", arm)
     return table
+
+
+def spend_table(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative public money spent by each policy type month by month, mean over runs
+    (types that spent nothing are left out)."""
+    from mutusim.config import POLICY_TYPES
+
+    frames = []
+    for kind in POLICY_TYPES:
+        column = f"spend_{kind}"
+        if column not in timeseries or not (timeseries[column] > 0).any():
+            continue
+        ordered = timeseries.sort_values(["run", "step"])
+        cumulative = ordered.groupby("run")[column].cumsum()
+        mean = cumulative.groupby(ordered["step"]).mean()
+        frames.append(pd.DataFrame({"policy": kind, "step": mean.index, "eur": mean.to_numpy()}))
+    if not frames:
+        return pd.DataFrame({"policy": [], "step": [], "eur": []})
+    return pd.concat(frames, ignore_index=True)
 
 
 def _arm_summary(final: pd.DataFrame) -> ArmSummary:
@@ -180,6 +266,7 @@ def compare(
         difference_high=mean + half,
         additional_adopters=extra,
         eur_per_additional=spend / extra if extra > 0 and spend > 0 else None,
+        spend=spend_table(scenario_ts),
     )
 
 

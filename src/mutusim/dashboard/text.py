@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from mutusim.dashboard.scenario import Levers
+from mutusim.dashboard.scenario import SIZE_NO_LIMIT, Levers, shipped_policy
 from mutusim.i18n import t
 
 _NARROW_NBSP = "\u202f"
@@ -29,13 +29,42 @@ def points(share_difference: float, lang: str, decimals: int = 1) -> str:
 
 
 def euros(value: float, lang: str) -> str:
-    """An amount in euros: ``1 800 000 €`` or ``€1,800,000``."""
-    amount = number(value, lang, 0)
-    return f"{amount}\u00a0€" if lang == "fr" else f"€{amount}"
+    """An amount in euros, rounded the one way of figures, reports and the console
+    (``78 600 €``, ``2 M€`` / ``€78,600``, ``€2M``)."""
+    from mutusim.plotting.style import money
+
+    return money(value, lang)
+
+
+def describe_targeting(levers: Levers, policy: str, lang: str) -> list[str]:
+    """What the page set for ``policy``'s targeting, period and own budget, in words (the
+    report's phrases: one wording everywhere)."""
+    from mutusim.plotting.style import category_label, money
+
+    rule = levers.targeting_of(policy)
+    out = []
+    if rule.start_month is not None or rule.end_month is not None:
+        shipped = shipped_policy(policy)
+        start = shipped.start_month if rule.start_month is None else rule.start_month
+        end = shipped.end_month if rule.end_month is None else rule.end_month
+        out.append(t("report.policy_window", lang, start=start, end=end))
+    if rule.budget_eur is not None:
+        out.append(t("report.policy_budget", lang, budget=money(rule.budget_eur, lang)))
+    if rule.size_min:
+        out.append(t("report.eligible_size_min", lang, n=number(rule.size_min, lang)))
+    if rule.size_max is not None and rule.size_max < SIZE_NO_LIMIT:
+        out.append(t("report.eligible_size_max", lang, n=number(rule.size_max, lang)))
+    if rule.provinces:
+        names = ", ".join(category_label("province", p, lang) for p in rule.provinces)
+        out.append(t("report.eligible_provinces", lang, names=names))
+    if rule.sectors:
+        names = ", ".join(category_label("sector", s, lang) for s in rule.sectors)
+        out.append(t("report.eligible_sectors", lang, names=names))
+    return out
 
 
 def describe_policies(levers: Levers, lang: str) -> str:
-    """The chosen policies in words, with the budget (or "none")."""
+    """The chosen policies in words, with their targeting and the budget (or "none")."""
     parts = []
     for name, fields in levers.policies():
         key = f"dashboard_policy_{name}"
@@ -49,6 +78,9 @@ def describe_policies(levers: Levers, lang: str) -> str:
             parts.append(t(key, lang, rate=number(100 * float(fields["conversion_rate"]), lang)))
         else:
             parts.append(t(key, lang))
+        targeting = describe_targeting(levers, name, lang)
+        if targeting:
+            parts[-1] += " (" + t("report.list_sep", lang).join(targeting) + ")"
     if not parts:
         return t("dashboard_policy_none", lang)
     parts.append(t("dashboard_policy_budget", lang, eur=euros(levers.budget_eur, lang)))

@@ -12,6 +12,9 @@ from scipy import stats
 
 from mutusim.experiments.design import problem
 
+SWEEP_CONFIDENCE = 0.95
+"""Level of the per-point intervals of a sweep."""
+
 
 def mean_ci(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
     """Mean and its two-sided t-interval."""
@@ -48,13 +51,19 @@ def comparison(exp, runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def sweep(exp, runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean outcomes per design point, with the point's parameter values."""
+    """Per design point: its parameter values, the number of runs, and each outcome's mean
+    with its t-interval at 95 % (``OUTCOME_lo``, ``OUTCOME_hi``): a sweep is read against
+    the noise of its runs, not by its highest mean alone."""
     params = [c for c in runs.columns if c.startswith("param.")]
-    return (
-        runs.groupby(["point", *params], as_index=False)[list(exp.outcomes)]
-        .mean()
-        .sort_values("point")
-    )
+    rows = []
+    for keys, group in runs.groupby(["point", *params], sort=True):
+        row: dict[str, Any] = dict(zip(["point", *params], keys, strict=True))
+        row["runs"] = len(group)
+        for name in exp.outcomes:
+            m, lo, hi = mean_ci(group[name], SWEEP_CONFIDENCE)
+            row.update({name: m, f"{name}_lo": lo, f"{name}_hi": hi})
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values("point").reset_index(drop=True)
 
 
 def sensitivity(exp, runs: pd.DataFrame) -> pd.DataFrame:
@@ -125,4 +134,9 @@ def analyse(exp, cells, runs: pd.DataFrame) -> dict[str, Any]:
         "sensitivity": sensitivity,
         "replication": replication,
     }[exp.kind]
-    return {"table": kind(exp, runs), "kind": exp.kind, "scenarios": len(cells)}
+    return {
+        "table": kind(exp, runs),
+        "kind": exp.kind,
+        "scenarios": len(cells),
+        "experiment": exp,
+    }

@@ -183,12 +183,14 @@ def cells(
     if isinstance(exp, Comparison):
         out = []
         for i, arm in enumerate(exp.scenarios):
+            # The arm's policies first, then its own overrides: `set` may then reach into
+            # them (``policies.0.eligibility.size_max: 9``).
             overrides = dict(exp.set)
-            overrides.update(arm.set)
             if arm.policies:
                 overrides["policies"] = arm.policies
             if arm.budget_eur is not None:
                 overrides["budget_eur"] = arm.budget_eur
+            overrides.update(arm.set)
             config = _load(exp.base, overrides, f"{source}: scenario {arm.name!r}")
             config = config.model_copy(update={"name": arm.name})
             out.append(Cell(i, arm.name, {}, config))

@@ -43,7 +43,7 @@ from mutusim.errors import (
 )
 from mutusim.experiments import analysis, cluster, design, store
 from mutusim.experiments.design import Cell
-from mutusim.experiments.schema import Experiment, Sensitivity, Sweep
+from mutusim.experiments.schema import PRESENTATION, Experiment, Sensitivity, Sweep
 from mutusim.lock import folder_lock
 from mutusim.results import check_finite, git_commit, package_versions, source_sha256
 
@@ -81,7 +81,13 @@ def load_experiment(path: str | Path, overrides: Sequence[str] = ()) -> Any:
 
 def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     """SHA-256 of the experiment and of every resolved scenario it runs."""
-    definition = json.dumps(exp.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    dumped = exp.model_dump(mode="json")
+    for arm in dumped.get("scenarios", []):  # relabelling an arm changes no result
+        for key in PRESENTATION:
+            arm.pop(key, None)
+    if dumped.get("label") is None:  # files written before labels existed keep their hash
+        dumped.pop("label", None)
+    definition = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(definition.encode())
     for cell in all_cells:
         digest.update(canonical_json(cell.config).encode())
@@ -380,36 +386,3 @@ def _run(
     result["out"] = out
     result["recomputed"] = damaged
     return result
-
-
-def summary_text(result: dict[str, Any]) -> str:
-    """The analysis as plain text for the terminal (comparisons: the headline columns; the
-    full table is in summary.csv)."""
-    frame: pd.DataFrame = result["table"]
-    if result["kind"] == "comparison":
-        frame = pd.DataFrame(
-            {
-                "scenario": frame["scenario"],
-                "adoption at end % [CI]": [
-                    f"{m * 100:5.1f} [{lo * 100:.1f}–{hi * 100:.1f}]"
-                    for m, lo, hi in frame[
-                        ["adoption_share", "adoption_share_lo", "adoption_share_hi"]
-                    ].to_numpy()
-                ],
-                "vs baseline, points [CI]": [
-                    f"{m * 100:+5.2f} [{lo * 100:+.2f}, {hi * 100:+.2f}]"
-                    for m, lo, hi in frame[
-                        ["adoption_diff", "adoption_diff_lo", "adoption_diff_hi"]
-                    ].to_numpy()
-                ],
-                "projects running": frame["active_projects"].round(1),
-                "public EUR": frame["cumulative_public_spend"].map("{:,.0f}".format),
-                "EUR per extra pooled EES": frame["eur_per_additional_pooled_ees"].map(
-                    lambda v: "–" if pd.isna(v) else f"{v:,.0f}"
-                ),
-            }
-        )
-    with pd.option_context(
-        "display.width", 160, "display.max_columns", 20, "display.float_format", "{:,.4g}".format
-    ):
-        return frame.to_string(index=False)

@@ -4,6 +4,12 @@ Four kinds share the fields of ``ExperimentBase``: ``comparison`` (named policy 
 against a baseline, paired runs), ``sweep`` (grid or Latin hypercube over parameters),
 ``sensitivity`` (SALib Sobol or Morris on chosen outputs) and ``replication`` (how many runs an
 output needs for a target confidence-interval half-width).
+
+Texts a reader sees (``label``, ``description``) may be one string or one per language
+(``{fr: …, en: …}``); ``text_in`` picks the one of a language. They are presentation only: the
+experiment's hash, hence its stored results, ignores scenario labels and descriptions. Every
+field is documented in docs/EXPERIMENTS.md, generated from these models
+(``mutusim.experiments.reference``).
 """
 
 from __future__ import annotations
@@ -13,6 +19,20 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mutusim.config.schema import Seed, Strict
+
+Text = str | dict[Literal["fr", "en"], str]
+"""A text for readers: one string, or one per language."""
+
+
+def text_in(text: Text | None, lang: str) -> str:
+    """The text in ``lang`` (a plain string serves every language; a missing language falls
+    back to the other one), or "" for None."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or next(iter(text.values()), "")  # type: ignore[call-overload]
+
 
 DEFAULT_OUTCOMES = (
     "adoption_share",
@@ -29,9 +49,9 @@ DEFAULT_OUTCOMES = (
 class Range(Strict):
     """A parameter's range: ``min``/``max`` (continuous) or explicit ``values``."""
 
-    min: float | None = None
-    max: float | None = None
-    values: list[Any] | None = None
+    min: float | None = Field(None, description="lowest value (with `max`)")
+    max: float | None = Field(None, description="highest value (with `min`)")
+    values: list[Any] | None = Field(None, description="explicit values, instead of min and max")
 
     @model_validator(mode="after")
     def _range(self) -> Range:
@@ -55,14 +75,33 @@ class ExperimentBase(Strict):
     min_runs: ClassVar[int] = 1
     """Fewest runs the kind's analysis can use."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    description: str = ""
-    base: str | dict[str, Any] = Field("baseline.yaml", description="scenario to start from")
-    set: dict[str, Any] = Field(default_factory=dict, description="overrides of the base")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="identifier: letters, digits, `_`, `.`, `-`; names the results folder",
+    )
+    label: Text | None = Field(
+        None, description="title shown in reports (default: the catalogue's, else the name)"
+    )
+    description: Text = Field(
+        "", description="the question the experiment answers, shown first in its report"
+    )
+    base: str | dict[str, Any] = Field(
+        "baseline.yaml",
+        description="scenario to start from: a file (relative to the experiment file, else to "
+        "`configs/`) or an inline scenario",
+    )
+    set: dict[str, Any] = Field(
+        default_factory=dict,
+        description="overrides of the base, as `--set` takes them: `{dotted.key: value}`",
+    )
     runs: int = Field(100, ge=1, description="runs per scenario or design point")
-    seed: Seed = 0
-    chunk_runs: int = Field(50, ge=1, description="runs per stored chunk")
-    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
+    seed: Seed = Field(0, description="seed of every random stream (same for every arm)")
+    chunk_runs: int = Field(50, ge=1, description="runs per stored chunk (the unit of resuming)")
+    outcomes: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_OUTCOMES),
+        min_length=1,
+        description="final values stored per run (columns of the timeseries)",
+    )
 
     @field_validator("runs")
     @classmethod
@@ -91,10 +130,30 @@ class ExperimentBase(Strict):
 class ScenarioSpec(Strict):
     """One arm of a comparison: policies, budget and overrides on top of the base."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    policies: list[str | dict[str, Any]] = Field(default_factory=list)
-    budget_eur: float | None = Field(None, ge=0)
-    set: dict[str, Any] = Field(default_factory=dict)
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="identifier of the arm: letters, digits, `_`, `.`, `-` (a results partition)",
+    )
+    label: Text | None = Field(
+        None,
+        description="name shown to readers in tables, reports and figures "
+        "(default: the catalogue's, else the name)",
+    )
+    description: Text = Field("", description="what the arm is, in a sentence (reports)")
+    policies: list[str | dict[str, Any]] = Field(
+        default_factory=list,
+        description="policies: names of `configs/policies/` files or inline policy documents",
+    )
+    budget_eur: float | None = Field(
+        None, ge=0, description="the authority's total budget in EUR (default: the base's)"
+    )
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="overrides of this arm only, on top of the experiment's"
+    )
+
+
+PRESENTATION = {"label", "description"}
+"""Fields of a scenario arm that change no result (left out of the experiment's hash)."""
 
 
 class Comparison(ExperimentBase):
@@ -109,8 +168,10 @@ class Comparison(ExperimentBase):
     min_runs: ClassVar[int] = 2
 
     kind: Literal["comparison"]
-    scenarios: list[ScenarioSpec] = Field(min_length=2)
-    confidence: float = Field(0.95, gt=0.0, lt=1.0)
+    scenarios: list[ScenarioSpec] = Field(
+        min_length=2, description="the arms; the first is the baseline the others are compared to"
+    )
+    confidence: float = Field(0.95, gt=0.0, lt=1.0, description="level of the confidence intervals")
 
     @model_validator(mode="after")
     def _unique(self) -> Comparison:
@@ -124,20 +185,30 @@ class Sweep(ExperimentBase):
     """Full grid (``levels`` per continuous range) or Latin hypercube (``points``)."""
 
     kind: Literal["sweep"]
-    parameters: dict[str, Range] = Field(min_length=1)
-    design: Literal["grid", "latin_hypercube"] = "grid"
-    levels: int = Field(3, ge=2)
-    points: int = Field(20, ge=2)
+    parameters: dict[str, Range] = Field(
+        min_length=1, description="`{dotted.key: range}`: the parameters varied (a Range each)"
+    )
+    design: Literal["grid", "latin_hypercube"] = Field(
+        "grid", description="`grid`: every combination; `latin_hypercube`: `points` points"
+    )
+    levels: int = Field(3, ge=2, description="grid: evenly spaced values per `min`/`max` range")
+    points: int = Field(20, ge=2, description="latin_hypercube: number of design points")
 
 
 class Sensitivity(ExperimentBase):
     """Sobol (first and total order, bootstrap intervals) or Morris, via SALib."""
 
     kind: Literal["sensitivity"]
-    method: Literal["sobol", "morris"] = "sobol"
-    parameters: dict[str, Range] = Field(min_length=2)
-    samples: int = Field(64, ge=2, description="SALib base sample size N")
-    output: str = "adoption_share"
+    method: Literal["sobol", "morris"] = Field(
+        "sobol", description="`sobol` (S1 and ST with intervals) or `morris` (μ*)"
+    )
+    parameters: dict[str, Range] = Field(
+        min_length=2, description="`{dotted.key: {min, max}}`: at least two continuous ranges"
+    )
+    samples: int = Field(
+        64, ge=2, description="SALib base sample size N (Sobol: N × (k + 2) points)"
+    )
+    output: str = Field("adoption_share", description="the outcome analysed")
 
     @model_validator(mode="after")
     def _continuous(self) -> Sensitivity:
@@ -161,8 +232,13 @@ class Replication(ExperimentBase):
     min_runs: ClassVar[int] = 2
 
     kind: Literal["replication"]
-    relative_half_width: float = Field(0.05, gt=0.0, lt=1.0)
-    confidence: float = Field(0.95, gt=0.0, lt=1.0)
+    relative_half_width: float = Field(
+        0.05,
+        gt=0.0,
+        lt=1.0,
+        description="target half-width of the interval, as a share of the mean",
+    )
+    confidence: float = Field(0.95, gt=0.0, lt=1.0, description="level of the confidence interval")
 
 
 Experiment = Annotated[Comparison | Sweep | Sensitivity | Replication, Field(discriminator="kind")]

@@ -4,6 +4,8 @@ benefits (adoption by size class, sector and province)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -17,7 +19,12 @@ PREFIX = {g: f"adoption_share_{g}_" for g in GROUPS}
 
 
 @style.styled
-def comparison_chart(summary: pd.DataFrame, lang: str = "fr", horizon_years: float = 10) -> Figure:
+def comparison_chart(
+    summary: pd.DataFrame,
+    lang: str = "fr",
+    horizon_years: float = 10,
+    labels: Mapping[str, str] | None = None,
+) -> Figure:
     """Policy comparison from a comparison summary (``summary.csv``: first row the baseline).
 
     Left: mean difference in adoption to the baseline, in percentage points, with its
@@ -36,7 +43,7 @@ def comparison_chart(summary: pd.DataFrame, lang: str = "fr", horizon_years: flo
     height = 1.0 + 0.42 * len(arms)
     fig = style.new_figure(11 if has_cost else 7, max(2.8, height))
     axes = [fig.add_subplot(1, 2 if has_cost else 1, i + 1) for i in range(2 if has_cost else 1)]
-    labels = [style.scenario_label(s, lang) for s in arms["scenario"]]
+    names = [style.scenario_label(s, lang, labels) for s in arms["scenario"]]
     y = np.arange(len(arms))[::-1]
     colours = [style.colour(i) for i in range(len(arms))]
     ax = axes[0]
@@ -50,7 +57,7 @@ def comparison_chart(summary: pd.DataFrame, lang: str = "fr", horizon_years: flo
     ax.barh(y, diff, color=colours, alpha=0.85, height=0.6)
     ax.errorbar(diff, y, xerr=np.nan_to_num(err), fmt="none", ecolor="black", capsize=3, lw=1)
     ax.axvline(0, color=style.BASELINE, lw=1)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, names)
     ax.set_xlabel(t("fig.adoption_diff_axis", lang))
     ax.set_title(t("fig.comparison_effect_title", lang))
     ax.grid(axis="y", visible=False)
@@ -92,6 +99,39 @@ def benefit_groups(timeseries: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+def benefit_table(timeseries: pd.DataFrame, group: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Adoption at the horizon within each category of ``group`` (size, sector, province),
+    per scenario: mean over runs, its t-interval (``lo``, ``hi``) and the number of runs."""
+    from scipy import stats
+
+    final = final_values(timeseries)
+    if "scenario" not in final.columns:
+        final = final.assign(scenario="")
+    columns = [c for c in final.columns if c.startswith(PREFIX[group])]
+    rows = []
+    for scenario, runs in final.groupby("scenario", sort=False):
+        for column in columns:
+            values = runs[column].to_numpy(dtype=float)
+            n = len(values)
+            mean = float(values.mean())
+            half = (
+                float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
+                if n > 1
+                else float("nan")
+            )
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "category": column.removeprefix(PREFIX[group]),
+                    "mean": mean,
+                    "lo": mean - half,
+                    "hi": mean + half,
+                    "runs": n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 @style.styled
 def benefits_chart(
     timeseries: pd.DataFrame,
@@ -99,44 +139,60 @@ def benefits_chart(
     scenarios: list[str] | None = None,
     baseline: str | None = "baseline",
     colours: dict[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    groups: Sequence[str] | None = None,
 ) -> Figure:
-    """Who benefits: mean adoption at the horizon within each size class, sector and province
-    (one panel per group present in the table), one bar per scenario. ``colours``: scenario
-    colours to share with other figures (default: the style's, in scenario order)."""
-    groups = benefit_groups(timeseries)
-    if not groups:
+    """Who benefits: mean adoption at the horizon within each category of the chosen
+    ``groups`` (default: every one of size class, sector and province present in the table),
+    one bar per scenario with its 95 % interval over runs. ``colours``: scenario colours to
+    share with other figures (default: the style's, in scenario order)."""
+    present = benefit_groups(timeseries)
+    if not present:
         raise ValueError("the timeseries has no adoption_share_size_/sector_/province_ columns")
+    wanted = list(groups) if groups is not None else list(present)
+    unknown = [g for g in wanted if g not in present]
+    if unknown or not wanted:
+        raise ValueError(f"groups must be among {sorted(present)}, got {list(wanted)}")
+    chosen = {g: present[g] for g in wanted}
     final = final_values(timeseries)
     if "scenario" not in final.columns:
         final = final.assign(scenario="")
     names = scenarios or scenario_order(final, baseline or "")
     colours = colours or style.scenario_colours(names, baseline)
-    means = final.groupby("scenario").mean(numeric_only=True)
-    heights = [len(v) for v in groups.values()]
+    heights = [len(v) for v in chosen.values()]
     fig = style.new_figure(
-        4.0 * len(groups) + 0.6, 1.4 + 0.16 * max(heights) * len(names) + 0.25 * max(heights)
+        4.0 * len(chosen) + 0.6, 1.4 + 0.16 * max(heights) * len(names) + 0.25 * max(heights)
     )
-    axes = [fig.add_subplot(1, len(groups), i + 1) for i in range(len(groups))]
+    axes = [fig.add_subplot(1, len(chosen), i + 1) for i in range(len(chosen))]
     width = 0.8 / len(names)
-    for ax, (group, cats) in zip(axes, groups.items(), strict=True):
+    for ax, (group, cats) in zip(axes, chosen.items(), strict=True):
+        table = benefit_table(timeseries, group).set_index(["scenario", "category"])
         y = np.arange(len(cats))[::-1]
         for k, name in enumerate(names):
-            values = [means.loc[name, PREFIX[group] + c] * 100 for c in cats]
+            rows = table.loc[name].reindex(cats)
+            mean = rows["mean"].to_numpy() * 100
+            err = np.nan_to_num(
+                np.vstack([mean - rows["lo"] * 100, rows["hi"].to_numpy() * 100 - mean]).clip(0)
+            )
+            offset = y + (len(names) - 1 - 2 * k) * width / 2
             ax.barh(
-                y + (len(names) - 1 - 2 * k) * width / 2,
-                values,
+                offset,
+                mean,
                 height=width,
                 color=colours[name],
-                label=style.scenario_label(name, lang) if name else t("adoption_share", lang),
+                label=style.scenario_label(name, lang, labels)
+                if name
+                else t("adoption_share", lang),
             )
+            ax.errorbar(mean, offset, xerr=err, fmt="none", ecolor="black", capsize=1.5, lw=0.7)
         ax.set_yticks(y, [style.category_label(group, c, lang) for c in cats])
         ax.set_title(t(f"fig.benefits_{group}", lang))
         ax.set_xlabel(t("adoption_share", lang))
         ax.grid(axis="y", visible=False)
         ax.set_xlim(left=0)
         style.percent_axis(ax, lang, "x")
-    handles, labels = axes[0].get_legend_handles_labels()
+    handles, texts = axes[0].get_legend_handles_labels()
     if len(names) > 1:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
+        fig.legend(handles, texts, loc="outside lower center", ncols=min(len(texts), 5))
     fig.suptitle(t("fig.benefits_title", lang))
     return fig

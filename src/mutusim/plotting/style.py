@@ -1,9 +1,9 @@
 """The one style of mutusim's figures: colours, sizes, fonts, number formats and labels.
 
 Every figure function builds its ``Figure`` inside ``styled`` (a matplotlib rc context), takes
-its texts from the translation catalogue (``mutusim.i18n``) through the helpers below, and
-formats numbers the way the language writes them (French: decimal comma, thin space between
-thousands, ``6,5 %``; English: ``6.5%``, ``15,000``).
+its texts from the translation catalogue (``mutusim.i18n``) and formats numbers the way the
+language writes them, through ``mutusim.i18n.words`` (re-exported here: ``style.number``,
+``style.scenario_label``, …).
 """
 
 from __future__ import annotations
@@ -20,7 +20,23 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
+from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from mutusim.i18n.words import (  # re-exported: the figures' labels and number formats
+    category_label,
+    count,
+    interval,
+    is_share,
+    money,
+    number,
+    outcome_label,
+    parameter_axis_label,
+    parameter_label,
+    parameter_unit,
+    percent,
+    points,
+    scenario_label,
+    text_or,
+)
 
 PALETTE = (
     "#1f5f8b",
@@ -124,86 +140,6 @@ def scenario_colours(names: Sequence[str], baseline: str | None) -> dict[str, st
     return out
 
 
-# ----------------------------------------------------------------------------- texts
-def text_or(key: str, lang: str, fallback: str, **values: Any) -> str:
-    """The catalogue text of ``key`` if it exists, else ``fallback``."""
-    if key in catalogue():
-        return t(key, lang, **values)
-    return fallback
-
-
-def scenario_label(name: str, lang: str) -> str:
-    """Display name of a scenario (catalogue ``scenario.NAME``, else the name in words)."""
-    return text_or(f"scenario.{name}", lang, name.replace("_", " "))
-
-
-def parameter_label(name: str, lang: str) -> str:
-    """Display name of a dotted parameter (``param.`` prefix allowed)."""
-    name = name.removeprefix("param.")
-    return text_or(f"parameter.{name}", lang, name)
-
-
-def outcome_label(name: str, lang: str) -> str:
-    """Display name (with unit) of an outcome column."""
-    if name == "adoption_share":
-        return t("adoption_share", lang)
-    return text_or(f"outcome.{name}", lang, name.replace("_", " "))
-
-
-def category_label(group: str, name: str, lang: str) -> str:
-    """Display name of a size class, sector or province (``group``: size, sector, province)."""
-    return text_or(f"{group}.{name}", lang, name.replace("_", " "))
-
-
-def is_share(name: str) -> bool:
-    """Whether an outcome is a share in [0, 1], shown in percent."""
-    return name.endswith("share") or name.startswith("adoption_share")
-
-
-def count(n: int, what: str, lang: str) -> str:
-    """``n`` things with the right grammatical number (``count.WHAT.one``/``.many``; French
-    takes the singular below 2, English only for 1)."""
-    singular = n < 2 if lang == "fr" else n == 1
-    return t(f"count.{what}.{'one' if singular else 'many'}", lang, n=number(n, lang))
-
-
-# ----------------------------------------------------------------------------- numbers
-def number(value: float, lang: str, digits: int = 0, sign: bool = False) -> str:
-    """``value`` with ``digits`` decimals in the language's notation (``1 234,5`` / ``1,234.5``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    rounded = round(float(value), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    text = f"{rounded:{'+' if sign else ''},.{digits}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text.replace("-", "−")
-
-
-def percent(share: float, lang: str, digits: int = 1, sign: bool = False) -> str:
-    """A share in [0, 1] as a percentage (``6,5 %`` / ``6.5%``)."""
-    return t("fmt.percent", lang, value=number(share * 100, lang, digits, sign))
-
-
-def points(share_diff: float, lang: str, digits: int = 1) -> str:
-    """A difference of shares in percentage points, signed (``+1,9 point`` / ``+1.9 pt``)."""
-    value = round(share_diff * 100, digits)
-    singular = abs(value) < 2 if lang == "fr" else abs(value) == 1
-    key = "fmt.point" if singular else "fmt.points"
-    return t(key, lang, value=number(value, lang, digits, sign=True))
-
-
-def money(eur: float, lang: str) -> str:
-    """Euros, in millions from 1 M€ (``2 M€`` / ``€2M``; ``15 600 €`` / ``€15,600``)."""
-    if eur is None or (isinstance(eur, float) and math.isnan(eur)):
-        return "–"
-    if abs(eur) >= 1e6:
-        millions = eur / 1e6
-        digits = 0 if abs(millions - round(millions)) < 0.05 else 1
-        return t("fmt.money_millions", lang, value=number(millions, lang, digits))
-    rounded = round(eur, -2) if abs(eur) >= 10_000 else round(eur)
-    return t("fmt.money", lang, value=number(rounded, lang, 0))
-
-
 def percent_axis(ax: Axes, lang: str, axis: str = "y") -> None:
     """Tick labels of a 0–100 axis as percentages in the language's notation."""
     formatter = FuncFormatter(lambda v, _pos: number(v, lang, 0 if v == round(v) else 1))
@@ -224,3 +160,34 @@ def years_axis(ax: Axes, lang: str) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     number_axis(ax, lang, "x")
     ax.set_xlabel(t("years", lang))
+
+
+__all__ = [
+    "BASELINE",
+    "NEUTRAL",
+    "PALETTE",
+    "RING_COLOURS",
+    "category_label",
+    "check_language",
+    "colour",
+    "count",
+    "interval",
+    "is_share",
+    "money",
+    "new_figure",
+    "number",
+    "number_axis",
+    "outcome_label",
+    "panel_grid",
+    "parameter_axis_label",
+    "parameter_label",
+    "parameter_unit",
+    "percent",
+    "percent_axis",
+    "points",
+    "scenario_colours",
+    "scenario_label",
+    "styled",
+    "text_or",
+    "years_axis",
+]

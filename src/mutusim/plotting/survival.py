@@ -6,6 +6,8 @@ A project enters the analysis when it starts running (``running_since >= 0``); i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -74,6 +76,7 @@ def survival_chart(
     baseline: str | None = "baseline",
     bands: bool | None = None,
     colours: dict[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Share of pooled projects still running after t years of running, per scenario
     (Kaplan–Meier; dissolutions are events, projects running at the horizon are censored).
@@ -95,7 +98,12 @@ def survival_chart(
         km = kaplan_meier(rows["duration"].to_numpy(), rows["event"].to_numpy())
         years = km["time"] / 12.0
         label = (
-            t("fig.survival_label", lang, scenario=style.scenario_label(name, lang), n=len(rows))
+            t(
+                "fig.survival_label",
+                lang,
+                scenario=style.scenario_label(name, lang, labels),
+                n=len(rows),
+            )
             if name
             else t("fig.survival_label_all", lang, n=len(rows))
         )

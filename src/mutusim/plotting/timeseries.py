@@ -8,7 +8,7 @@ table is one scenario.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -92,6 +92,7 @@ def fan_chart(
     scenarios: Sequence[str] | None = None,
     baseline: str | None = "baseline",
     ncols: int = 3,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """One panel per scenario: median over runs and the bands holding 50 % and 90 % of runs
     (quantiles 25–75 and 5–95) of ``column`` over time; the baseline's median, when the table
@@ -129,7 +130,9 @@ def fan_chart(
                 ls="--",
                 label=t("fig.baseline_median", lang),
             )
-        ax.set_title(style.scenario_label(name, lang) if name else t("fig.adoption_title", lang))
+        ax.set_title(
+            style.scenario_label(name, lang, labels) if name else t("fig.adoption_title", lang)
+        )
         ax.set_xlim(0, q.index.max())
         style.years_axis(ax, lang)
         if i % ncols == 0:
@@ -156,6 +159,7 @@ def rings_chart(
     lang: str = "fr",
     scenarios: Sequence[str] | None = None,
     ncols: int = 3,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """One panel per scenario: mean number of member EES over time, stacked by circle (the
     pioneer cores, ring 0, then rings 1, 2, 3 and 4 or more): how projects grow outward."""
@@ -168,7 +172,7 @@ def rings_chart(
     nrows = -(-n // ncols)
     fig = style.new_figure(max(6.5, 3.6 * ncols + 0.4), 2.7 * nrows + 0.7 + 0.8 * (n == 1))
     axes = style.panel_grid(fig, n, ncols)
-    labels = [_ring_label(c, lang) for c in columns]
+    ring_labels = [_ring_label(c, lang) for c in columns]
     top = 0.0
     for i, (ax, (name, rows)) in enumerate(zip(axes, groups, strict=True)):
         mean = rows.groupby("step")[columns].mean()
@@ -178,10 +182,12 @@ def rings_chart(
             years,
             *[mean[c].to_numpy() for c in columns],
             colors=style.RING_COLOURS[: len(columns)],
-            labels=labels,
+            labels=ring_labels,
             lw=0,
         )
-        ax.set_title(style.scenario_label(name, lang) if name else t("fig.rings_title", lang))
+        ax.set_title(
+            style.scenario_label(name, lang, labels) if name else t("fig.rings_title", lang)
+        )
         ax.set_xlim(0, years.max())
         style.years_axis(ax, lang)
         style.number_axis(ax, lang)

@@ -19,7 +19,7 @@ from mutusim.config import ConfigError
 from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from mutusim.report import page, sections
 from mutusim.report.figures import figures
-from mutusim.report.load import SAMPLE_RUNS, Results, load_results
+from mutusim.report.load import SAMPLE_RUNS, TARGET_RUNS, Results, load_results
 
 
 def render(results: Results, lang: str = DEFAULT_LANGUAGE) -> tuple[str, int]:
@@ -47,25 +47,35 @@ def write_report(
     lang: str = DEFAULT_LANGUAGE,
     out: str | Path | None = None,
     sample_runs: int = SAMPLE_RUNS,
+    target_runs: int = TARGET_RUNS,
 ) -> Path:
     """Write the report of ``results_dir`` in ``lang`` ("fr" or "en") to ``out`` (default
     ``results_dir/report-<lang>.html``) and return its path. ``sample_runs``: runs per
     scenario re-simulated for the figures an experiment does not store (survival, circles,
-    who benefits). Raises ``ConfigError`` for a folder that holds no complete results."""
+    who benefits); ``target_runs``: runs re-simulated agent by agent (Mesa model) to judge
+    each targeted policy on its own group (0: skip). Raises ``ConfigError`` for a folder that
+    holds no complete results."""
     if lang not in LANGUAGES:
         raise ConfigError(f"--lang: expected one of {', '.join(LANGUAGES)}; found {lang!r}")
     path = Path(out) if out is not None else Path(results_dir) / f"report-{lang}.html"
     atomic.check_output_file(path)
-    results = load_results(results_dir, sample_runs=sample_runs)
+    results = load_results(results_dir, sample_runs=sample_runs, target_runs=target_runs)
     html, _ = render(results, lang)
     atomic.write_text(path, html)
     return path
 
 
-def report_command(results_dir: str, lang: str = DEFAULT_LANGUAGE, out: str | None = None) -> int:
+def report_command(
+    results_dir: str,
+    lang: str = DEFAULT_LANGUAGE,
+    out: str | None = None,
+    target_runs: int = TARGET_RUNS,
+) -> int:
     """``mutusim report RESULTS_DIR [--lang fr|en] [--out FILE.html]``: write the report,
     print where. Errors are ``ConfigError`` (the CLI prints them and exits with status 2)."""
-    path = write_report(results_dir, lang=lang, out=out)
+    if target_runs < 0:
+        raise ConfigError(f"--target-runs: expected 0 or more; found {target_runs}")
+    path = write_report(results_dir, lang=lang, out=out, target_runs=target_runs)
     print(f"report written to {path}", file=sys.stdout)
     return 0
 

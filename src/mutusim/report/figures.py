@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 from mutusim import plotting
 from mutusim.config import ScenarioConfig, load_config
 from mutusim.i18n import t
-from mutusim.plotting.style import count, parameter_label, scenario_colours, scenario_label
+from mutusim.plotting.style import (
+    count,
+    number,
+    parameter_label,
+    scenario_colours,
+    scenario_label,
+)
+from mutusim.report import words
 from mutusim.report.load import Results
 
 NETWORK_AGENTS = 150
@@ -48,12 +55,15 @@ def _comparison(results: Results, lang: str) -> list[Shown]:
                 lang=lang,
                 scenarios=results.scenarios,
                 baseline=results.baseline,
+                labels=results.labels(lang),
             ),
-            t("report.cap_fan", lang, n=results.runs_per_scenario),
+            t("report.cap_fan", lang, n=number(results.runs_per_scenario, lang)),
             t("report.alt_fan", lang),
         ),
         Shown(
-            plotting.comparison_chart(results.summary, lang=lang, horizon_years=years),
+            plotting.comparison_chart(
+                results.summary, lang=lang, horizon_years=years, labels=results.labels(lang)
+            ),
             t("report.cap_comparison", lang),
             t("report.alt_comparison", lang),
         ),
@@ -67,7 +77,7 @@ def _run(results: Results, lang: str) -> list[Shown]:
     table = results.timeseries.drop(columns="scenario")
     if len(results.runs) > 1:
         first = plotting.fan_chart(table, lang=lang)
-        caption = t("report.cap_fan_run", lang, n=len(results.runs))
+        caption = t("report.cap_fan_run", lang, n=number(len(results.runs), lang))
     else:
         first = plotting.adoption_chart(table, lang=lang)
         caption = t("report.cap_adoption_one", lang)
@@ -98,6 +108,7 @@ def _detail_figures(results: Results, lang: str, benefit_scenarios: list[str]) -
                     scenarios=[s for s in results.scenarios if s],
                     baseline=results.baseline,
                     colours=colours,
+                    labels=results.labels(lang),
                 ),
                 t("report.cap_survival", lang, sample=sample),
                 t("report.alt_survival", lang),
@@ -105,7 +116,12 @@ def _detail_figures(results: Results, lang: str, benefit_scenarios: list[str]) -
         )
     out.append(
         Shown(
-            plotting.rings_chart(results.detail, lang=lang, scenarios=results.scenarios),
+            plotting.rings_chart(
+                results.detail,
+                lang=lang,
+                scenarios=results.scenarios,
+                labels=results.labels(lang),
+            ),
             t("report.cap_rings", lang, sample=sample),
             t("report.alt_rings", lang),
         )
@@ -118,12 +134,29 @@ def _detail_figures(results: Results, lang: str, benefit_scenarios: list[str]) -
                 scenarios=benefit_scenarios,
                 baseline=results.baseline,
                 colours=colours,
+                labels=results.labels(lang),
+                groups=benefit_groups_of(results),
             ),
             t("report.cap_benefits", lang, sample=sample),
             t("report.alt_benefits", lang),
         )
     )
     return out
+
+
+def benefit_groups_of(results: Results) -> list[str]:
+    """The groupings "who benefits" shows: size classes, and the provinces and sectors when a
+    policy of the results targets some (its eligibility rules are judged on its own group)."""
+    from mutusim.plotting.comparison import benefit_groups
+
+    present = benefit_groups(results.detail)
+    wanted = ["size"]
+    policies = [p for config in results.configs.values() for p in config.policies]
+    if any(p.eligibility.provinces for p in policies) or not policies:
+        wanted.append("province")
+    if any(p.eligibility.sectors for p in policies) or not policies:
+        wanted.append("sector")
+    return [g for g in ("size", "sector", "province") if g in wanted and g in present]
 
 
 def _benefit_scenarios(results: Results) -> list[str]:
@@ -169,7 +202,7 @@ def _network(results: Results, lang: str) -> list[Shown]:
             t(
                 "report.cap_network" if scaled else "report.cap_network_full",
                 lang,
-                scenario=scenario_label(name, lang),
+                scenario=scenario_label(name, lang, results.labels(lang)),
                 n=config.population.n_agents,
                 full=results.configs[name].population.n_agents,
             ),
@@ -188,11 +221,16 @@ def _sweep(results: Results, lang: str) -> list[Shown]:
         out.append(
             Shown(
                 plotting.sweep_heatmap(results.summary, x, y, outcome, lang=lang),
-                t(
-                    "report.cap_sweep",
+                words.design_text(results, lang)
+                + " "
+                + t(
+                    "report.cap_sweep_cell"
+                    if results.experiment.design == "grid" and len(params) == 2
+                    else "report.cap_sweep",
                     lang,
                     x=parameter_label(x, lang),
                     y=parameter_label(y, lang),
+                    runs=count(results.runs_per_scenario, "runs", lang),
                 ),
                 t("report.alt_sweep", lang),
             )
@@ -204,7 +242,9 @@ def _sensitivity(results: Results, lang: str) -> list[Shown]:
     return [
         Shown(
             plotting.sensitivity_chart(results.summary, lang=lang),
-            t("report.cap_sensitivity", lang, runs=count(results.experiment.runs, "runs", lang)),
+            words.design_text(results, lang)
+            + " "
+            + t("report.cap_sensitivity", lang, runs=count(results.experiment.runs, "runs", lang)),
             t("report.alt_sensitivity", lang),
         )
     ]

@@ -26,6 +26,9 @@ from mutusim.errors import StoreError
 
 SAMPLE_RUNS = 40
 """Runs per scenario re-simulated for the figures experiments do not store."""
+TARGET_RUNS = 10
+"""Runs re-simulated with the Mesa model (agent by agent) to judge targeted policies on their
+own groups: about 2 s a run on the Walloon population."""
 
 
 @dataclass
@@ -52,6 +55,16 @@ class Results:
     detail_runs: int = 0
     notes: list[str] = field(default_factory=list)
     """Catalogue keys of what could not be shown, and why."""
+    target_groups: list[tuple[str, Any]] = field(default_factory=list)
+    """(scenario, ``target_groups.GroupEffect``) for each targeted policy group of a
+    comparison, re-simulated with the Mesa model on ``target_runs`` runs."""
+    target_runs: int = 0
+
+    def labels(self, lang: str) -> dict[str, str]:
+        """Display names of the scenarios in ``lang``: the experiment's labels (comparisons)."""
+        from mutusim.experiments.console import scenario_labels
+
+        return scenario_labels(self.experiment, lang) if self.experiment is not None else {}
 
     @property
     def runs_per_scenario(self) -> int:
@@ -59,15 +72,18 @@ class Results:
         return int(self.runs.groupby("scenario").size().max())
 
 
-def load_results(folder: str | Path, sample_runs: int = SAMPLE_RUNS) -> Results:
+def load_results(
+    folder: str | Path, sample_runs: int = SAMPLE_RUNS, target_runs: int = TARGET_RUNS
+) -> Results:
     """Read ``folder`` (a ``mutusim run`` or ``mutusim experiment`` output), verified. Raises
     ``ConfigError`` when it holds neither, an experiment that is not complete, or files that
-    do not match its manifest."""
+    do not match its manifest. ``target_runs``: runs re-simulated per targeted group of a
+    comparison (0: none)."""
     folder = Path(folder)
     manifest = manifests.read(folder)
     try:
         if "experiment_sha256" in manifest:
-            return _load_experiment(folder, manifest, sample_runs)
+            return _load_experiment(folder, manifest, sample_runs, target_runs)
         if "mutusim_manifest" in manifest:
             return _load_run(folder, manifest)
     except (KeyError, TypeError) as exc:
@@ -121,7 +137,9 @@ def _load_run(folder: Path, manifest: dict[str, Any]) -> Results:
     )
 
 
-def _load_experiment(folder: Path, manifest: dict[str, Any], sample_runs: int) -> Results:
+def _load_experiment(
+    folder: Path, manifest: dict[str, Any], sample_runs: int, target_runs: int
+) -> Results:
     from mutusim.experiments import store
     from mutusim.experiments.design import cells
     from mutusim.experiments.runner import TIMESERIES_COLUMNS
@@ -184,7 +202,50 @@ def _load_experiment(folder: Path, manifest: dict[str, Any], sample_runs: int) -
         results.notes.append("report.note_config_changed")
     elif exp.kind == "comparison":
         _resimulate(results, min(sample_runs, exp.runs))
+        if "report.note_model_changed" not in results.notes:
+            _target_groups(results, min(target_runs, exp.runs))
     return results
+
+
+def _target_groups(results: Results, k: int) -> None:
+    """Judge each targeted policy on its own group: adoption inside and outside it, against
+    the baseline on the same ``k`` runs (Mesa model; kept only if it reproduces the stored
+    adoption of those runs)."""
+    from mutusim.target_groups import group_effect, horizon_states, policy_groups
+
+    targeted = [(n, policy_groups(results.configs[n])) for n in results.scenarios[1:]]
+    targeted = [(n, groups) for n, groups in targeted if groups]
+    if k < 1 or not targeted:
+        return
+    baseline = results.configs[results.baseline]
+    stored = results.runs.set_index(["scenario", "run"])["adoption_share"]
+
+    def states(name: str):
+        """One Mesa re-run per scenario and run, checked against the stored adoption."""
+        kept = horizon_states(results.configs[name], results.seed, range(k))
+        again = np.array([s.pooled.mean() for s in kept])
+        if not np.allclose(again, stored.loc[name].loc[list(range(k))].to_numpy(), atol=1e-12):
+            return None
+        return kept
+
+    base_states = states(results.baseline)
+    for name, groups in targeted:
+        arm_states = states(name) if base_states is not None else None
+        if arm_states is None:
+            results.notes.append("report.note_model_changed")
+            results.target_groups = []
+            return
+        for group in groups:
+            effect = group_effect(
+                baseline,
+                results.configs[name],
+                group,
+                results.seed,
+                range(k),
+                states=(base_states, arm_states),
+            )
+            results.target_groups.append((name, effect))
+    results.target_runs = k
 
 
 def _resimulate(results: Results, k: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from matplotlib.figure import Figure
 
@@ -75,23 +75,32 @@ def paragraphs(texts: Iterable[str], cls: str = "") -> str:
     return "".join(f"<p{attr}>{esc(text)}</p>" for text in texts)
 
 
-def bullets(texts: Iterable[str]) -> str:
-    """An unordered list (escaped items); empty when there is none."""
-    items = "".join(f"<li>{esc(text)}</li>" for text in texts)
+def bullets(texts: Iterable[str], lang: str | None = None) -> str:
+    """An unordered list (escaped items); empty when there is none. ``lang``: the items are
+    quoted in that language."""
+    attr = f' lang="{lang}"' if lang else ""
+    items = "".join(f"<li{attr}>{esc(text)}</li>" for text in texts)
     return f"<ul>{items}</ul>" if items else ""
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
-    """A table; columns in ``numeric`` are right-aligned."""
+def table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: set[int],
+    quoted: Mapping[int, str] | None = None,
+) -> str:
+    """A table; columns in ``numeric`` are right-aligned; columns in ``quoted`` hold text
+    quoted in another language (e.g. ``{2: "en"}``: sources cited as written) and say so."""
+    quoted = quoted or {}
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
+
+    def cell(i: int, text: str) -> str:
+        cls = ' class="num"' if i in numeric else ""
+        attr = f' lang="{quoted[i]}"' if i in quoted else ""
+        return f"<td{cls}{attr}>{esc(text)}</td>"
+
     body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{esc(c)}</td>' if i in numeric else f"<td>{esc(c)}</td>"
-            for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
+        "<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

@@ -10,9 +10,11 @@ from typing import Any
 import yaml
 
 from mutusim.config import ConfigError, config_dir, config_hash, load_config
+from mutusim.experiments.schema import text_in
 from mutusim.i18n import t
 from mutusim.plotting.style import (
     count,
+    interval,
     money,
     number,
     parameter_label,
@@ -38,6 +40,10 @@ def shown_path(path: Path) -> str:
 def title(results: Results, lang: str) -> tuple[str, str]:
     """Page title and subtitle."""
     name = results.manifest.get("experiment") or results.manifest.get("scenario")
+    if results.experiment is not None and results.experiment.label is not None:
+        name = text_in(results.experiment.label, lang)
+    elif results.kind == "run":
+        name = scenario_label(name, lang)
     kind = t(f"report.kind.{results.kind}", lang)
     sub = t(
         "report.subtitle",
@@ -56,7 +62,9 @@ def question(results: Results, lang: str) -> str:
     if results.experiment is not None:
         exp = results.experiment
         text = text_or(
-            f"question.{exp.name}", lang, exp.description or t("report.no_question", lang)
+            f"question.{exp.name}",
+            lang,
+            text_in(exp.description, lang) or t("report.no_question", lang),
         )
     else:
         name = results.scenarios[0]
@@ -72,7 +80,9 @@ def question(results: Results, lang: str) -> str:
                 t(
                     "report.population_line",
                     lang,
-                    name=config.population.name,
+                    name=text_or(
+                        f"population.{config.population.name}", lang, config.population.name
+                    ),
                     n=number(config.population.n_agents, lang),
                     years=words.years_text(config.horizon_months, lang),
                 )
@@ -103,10 +113,12 @@ def scenarios(results: Results, lang: str) -> str:
             continue
         head, policies = words.describe_scenario(config, lang)
         changes = words.describe_overrides(arms[name].set, lang) if name in arms else []
-        label = scenario_label(name, lang)
+        label = scenario_label(name, lang, results.labels(lang))
+        about = text_in(arms[name].description, lang) if name in arms else ""
+        lead = page.paragraphs([about], "muted") if about else ""
         items.append(
             f"<dt>{page.esc(label)} <code>{page.esc(name)}</code></dt>"
-            f"<dd>{page.esc(head)}{page.bullets(policies + changes)}</dd>"
+            f"<dd>{lead}{page.esc(head)}{page.bullets(policies + changes)}</dd>"
         )
     body = f'<dl class="scenarios">{"".join(items)}</dl>'
     base = results.experiment.set if results.experiment is not None else {}
@@ -136,19 +148,7 @@ def _parameters(results: Results, lang: str) -> str:
                     hi=words.plain(r.max, lang),
                 )
             )
-    if exp.kind == "sweep":
-        design = (
-            t("report.design_grid", lang, levels=exp.levels)
-            if exp.design == "grid"
-            else t("report.design_lhs", lang, points=exp.points)
-        )
-    else:
-        design = t(f"report.design_{exp.method}", lang, samples=exp.samples)
-    n_points = results.runs["point"].nunique() if "point" in results.runs else len(results.summary)
-    design += " " + t(
-        "report.design_runs", lang, runs=count(exp.runs, "runs", lang), points=n_points
-    )
-    body = page.paragraphs([design]) + page.bullets(lines)
+    body = page.paragraphs([words.design_text(results, lang)]) + page.bullets(lines)
     if exp.set:
         body += page.paragraphs([t("report.base_changes", lang)]) + page.bullets(
             words.describe_overrides(exp.set, lang)
@@ -161,11 +161,12 @@ def key_figures(results: Results, lang: str) -> str:
     """Headline sentences, one paragraph per scenario and a table (comparisons)."""
     if results.kind == "comparison":
         rows = words.comparison_rows(results, lang)
-        head = words.comparison_headline(rows, lang, results.horizon_months)
+        head = words.comparison_headline(rows, lang, results.horizon_months, results.runs)
         body = f'<div class="headline">{page.paragraphs(head)}</div>'
         for row in rows:
             body += f"<h3>{page.esc(row['label'])}</h3>" + page.paragraphs(row["sentences"])
         body += _comparison_table(rows, lang)
+        body += _target_group_table(results, lang)
     elif results.kind == "run":
         body = f'<div class="headline">{page.paragraphs(words.run_sentences(results, lang))}</div>'
     elif results.kind == "sweep":
@@ -193,17 +194,72 @@ def _comparison_table(rows: list[dict[str, Any]], lang: str) -> str:
         body.append(
             [
                 r["label"],
-                f"{percent(r['mean'], lang)} [{percent(r['ci'][0], lang)} ; "
-                f"{percent(r['ci'][1], lang)}]",
+                interval(
+                    percent(r["mean"], lang),
+                    percent(r["ci"][0], lang),
+                    percent(r["ci"][1], lang),
+                    lang,
+                ),
                 f"{percent(r['q'][0], lang)} – {percent(r['q'][1], lang)}",
-                f"{points(r['diff'], lang)} [{number(r['diff_ci'][0] * 100, lang, 1, True)} ; "
-                f"{number(r['diff_ci'][1] * 100, lang, 1, True)}]",
+                interval(
+                    points(r["diff"], lang),
+                    number(r["diff_ci"][0] * 100, lang, 1, True),
+                    number(r["diff_ci"][1] * 100, lang, 1, True),
+                    lang,
+                ),
                 number(r["projects"], lang, 1),
                 money(r["spend"], lang),
                 money(r["cost"], lang),
             ]
         )
     return page.table(header, body, numeric={1, 2, 3, 4, 5, 6})
+
+
+def _target_group_table(results: Results, lang: str) -> str:
+    """Each targeted policy judged on its own group: adoption inside the group in the baseline
+    and the scenario, and the paired differences inside and outside it, with intervals."""
+    if not results.target_groups:
+        return ""
+
+    def pct(ci: tuple[float, float, float]) -> str:
+        return interval(percent(ci[0], lang), percent(ci[1], lang), percent(ci[2], lang), lang)
+
+    def pts(ci: tuple[float, float, float]) -> str:
+        return interval(
+            points(ci[0], lang),
+            number(ci[1] * 100, lang, 1, True),
+            number(ci[2] * 100, lang, 1, True),
+            lang,
+        )
+
+    labels = results.labels(lang)
+    rows = [
+        [
+            scenario_label(name, lang, labels),
+            t("report.list_sep", lang).join(words.eligibility_words(effect.group, lang)),
+            percent(effect.group_share, lang),
+            pct(effect.baseline_inside),
+            pct(effect.scenario_inside),
+            pts(effect.difference_inside),
+            pts(effect.difference_outside),
+        ]
+        for name, effect in results.target_groups
+    ]
+    header = [
+        t("report.col_scenario", lang),
+        t("report.col_group", lang),
+        t("report.col_group_share", lang),
+        t("report.col_group_baseline", lang),
+        t("report.col_group_scenario", lang),
+        t("report.col_group_diff", lang),
+        t("report.col_outside_diff", lang),
+    ]
+    intro = t("report.target_groups_intro", lang, runs=count(results.target_runs, "runs", lang))
+    return (
+        f"<h3>{page.esc(t('report.h_target_groups', lang))}</h3>"
+        + page.paragraphs([intro])
+        + page.table(header, rows, numeric={2, 3, 4, 5, 6})
+    )
 
 
 # ----------------------------------------------------------------------------- figures
@@ -228,7 +284,8 @@ def assumptions(results: Results, lang: str) -> str:
             continue
         seen.add(population.name)
         src = population_sources(population)
-        body += f"<h3>{page.esc(t('report.population_facts', lang, name=population.name))}</h3>"
+        shown = text_or(f"population.{population.name}", lang, population.name)
+        body += f"<h3>{page.esc(t('report.population_facts', lang, name=shown))}</h3>"
         if not src.facts:
             body += page.paragraphs([t("report.no_sources", lang)], "muted")
             continue
@@ -249,11 +306,11 @@ def assumptions(results: Results, lang: str) -> str:
             [t("report.col_fact", lang), t("report.col_value", lang), t("report.col_source", lang)],
             rows,
             numeric={1},
+            quoted={2: "en"},  # sources are cited as the population file writes them
         )
         if src.groups:
-            body += page.bullets(
-                t("report.group_source", lang, group=text_or(f"popfield.{g}", lang, g), source=s)
-                for g, s in src.groups.items()
+            body += page.paragraphs([t("report.group_sources", lang)]) + page.bullets(
+                (f"{g}: {s}" for g, s in src.groups.items()), lang="en"
             )
         body += page.paragraphs(
             [t("report.population_assumptions", lang, n=src.assumptions, file=shown_path(src.file))]

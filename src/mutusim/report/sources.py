@@ -67,7 +67,11 @@ def _scan(text: str) -> tuple[list[tuple[str, str, str]], int, dict[str, str]]:
         path = ".".join([*(k for _, k in stack), key])
         lowered = comment.lower()
         if value and lowered.startswith("source"):
-            facts.append((path, value, re.sub(r"^source\s*:?\s*", "", comment, flags=re.I)))
+            cited = re.sub(r"^source\s*:?\s*", "", comment, flags=re.I)
+            if "(same)" in cited and facts:  # name the source "same" refers to
+                previous = re.findall(r"\(([^()]*)\)\s*$", facts[-1][2])
+                cited = cited.replace("(same)", f"({previous[-1] if previous else facts[-1][2]})")
+            facts.append((path, value, cited))
         elif value and lowered.startswith("assumption"):
             assumptions += 1
         if not value:

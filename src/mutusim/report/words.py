@@ -14,6 +14,7 @@ from mutusim.i18n import t
 from mutusim.plotting.style import (
     category_label,
     count,
+    interval,
     money,
     number,
     outcome_label,
@@ -90,7 +91,14 @@ def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
         )
     if policy.budget_eur is not None:
         parts.append(t("report.policy_budget", lang, budget=money(policy.budget_eur, lang)))
-    rule = policy.eligibility
+    parts.extend(eligibility_words(policy.eligibility, lang))
+    return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
+
+
+def eligibility_words(rule: Any, lang: str) -> list[str]:
+    """Who an eligibility rule (a policy's, or a target group) admits, phrase by phrase
+    ("réservée aux EES de 9 travailleurs au plus", "provinces : Hainaut"); none for all."""
+    parts = []
     if rule.size_max is not None:
         parts.append(t("report.eligible_size_max", lang, n=number(rule.size_max, lang)))
     if rule.size_min > 0:
@@ -104,7 +112,7 @@ def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
     if rule.legal_forms:
         names = ", ".join(category_label("legal_form", s, lang) for s in rule.legal_forms)
         parts.append(t("report.eligible_legal_forms", lang, names=names))
-    return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
+    return parts
 
 
 def describe_scenario(config: ScenarioConfig, lang: str) -> tuple[str, list[str]]:
@@ -138,6 +146,13 @@ def plain(value: Any, lang: str) -> str:
 
 
 # ----------------------------------------------------------------------------- key figures
+def interval_digits(ci: tuple[float, float]) -> int:
+    """Decimals of percentage points that keep an interval's two ends apart (one, or two
+    for an interval narrower than 0.2 point)."""
+    low, high = ci
+    return 2 if abs(high - low) * 100 < 0.2 else 1
+
+
 def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
     """Per scenario of a comparison: its numbers and its sentences (baseline first)."""
     summary = results.summary.set_index("scenario")
@@ -151,7 +166,7 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
         lo, _, hi = quantiles(arm)
         row: dict[str, Any] = {
             "scenario": name,
-            "label": scenario_label(name, lang),
+            "label": scenario_label(name, lang, results.labels(lang)),
             "mean": s["adoption_share"],
             "ci": (s["adoption_share_lo"], s["adoption_share_hi"]),
             "q": (lo, hi),
@@ -168,7 +183,7 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
                 lang,
                 share=percent(row["mean"], lang),
                 years=years,
-                n=row["runs"],
+                n=number(row["runs"], lang),
                 range=nine_in_ten(percent(lo, lang), percent(hi, lang), lang),
             )
         ]
@@ -180,9 +195,9 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
                 t(
                     "report.kf_diff",
                     lang,
-                    diff=points(row["diff"], lang),
-                    lo=points(row["diff_ci"][0], lang),
-                    hi=points(row["diff_ci"][1], lang),
+                    diff=points(row["diff"], lang, interval_digits(row["diff_ci"])),
+                    lo=points(row["diff_ci"][0], lang, interval_digits(row["diff_ci"])),
+                    hi=points(row["diff_ci"][1], lang, interval_digits(row["diff_ci"])),
                     range=nine_in_ten(points(dlo, lang), points(dhi, lang), lang),
                 )
             )
@@ -204,8 +219,16 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: int) -> list[str]:
-    """The two or three sentences a decision maker reads first."""
+def comparison_headline(
+    rows: list[dict[str, Any]],
+    lang: str,
+    horizon_months: int,
+    runs: pd.DataFrame | None = None,
+) -> list[str]:
+    """The two or three sentences a decision maker reads first. A scenario is named as the
+    largest effect only when the paired difference between it and each runner-up (from
+    ``runs``, same run indices) has a 95 % interval above zero; otherwise the scenarios that
+    cannot be told apart are named together."""
     base, arms = rows[0], rows[1:]
     out = [
         t(
@@ -221,7 +244,16 @@ def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: i
         out.append(t("report.head_no_effect", lang))
         return out
     best = max(clear, key=lambda r: r["diff"])
-    out.append(t("report.head_best", lang, scenario=best["label"], diff=points(best["diff"], lang)))
+    tied = [r for r in clear if r is not best and not _clearly_above(best, r, runs)]
+    if tied:
+        names = ", ".join(
+            f"« {r['label']} »" if lang == "fr" else f"“{r['label']}”" for r in [best, *tied]
+        )
+        out.append(t("report.head_best_tied", lang, scenarios=names))
+    else:
+        out.append(
+            t("report.head_best", lang, scenario=best["label"], diff=points(best["diff"], lang))
+        )
     priced = [r for r in clear if not np.isnan(r["cost"]) and r["spend"] > 0]
     if priced:
         cheap = min(priced, key=lambda r: r["cost"])
@@ -234,6 +266,20 @@ def comparison_headline(rows: list[dict[str, Any]], lang: str, horizon_months: i
             )
         )
     return out
+
+
+def _clearly_above(a: dict[str, Any], b: dict[str, Any], runs: pd.DataFrame | None) -> bool:
+    """Whether arm ``a`` pools more EES than arm ``b``, beyond the noise: the 95 % interval
+    of their paired difference (same runs) lies above zero. Without the runs: whether their
+    intervals against the baseline do not overlap."""
+    if runs is None:
+        return a["diff_ci"][0] > b["diff_ci"][1]
+    from mutusim.experiments.analysis import mean_ci
+
+    share = runs.pivot_table(index="run", columns="scenario", values="adoption_share")
+    diff = (share[a["scenario"]] - share[b["scenario"]]).dropna().to_numpy()
+    _, low, _ = mean_ci(diff, 0.95)
+    return bool(low > 0)
 
 
 def run_sentences(results: Any, lang: str) -> list[str]:
@@ -274,31 +320,82 @@ def run_sentences(results: Any, lang: str) -> list[str]:
     return out
 
 
+def design_text(results: Any, lang: str) -> str:
+    """The actual design of a sweep or sensitivity analysis in words: "Plan complet sur
+    2 facteurs : 3 × 3 (9 points), 10 simulations par point", "Hypercube latin de 40
+    points, …", "Plan de Sobol (…), 448 points, …"."""
+    exp = results.experiment
+    points = results.runs["point"].nunique() if "point" in results.runs else len(results.summary)
+    runs = count(exp.runs, "runs", lang)
+    if exp.kind == "sweep" and exp.design == "grid":
+        sizes = [
+            len(r.values) if r.values is not None else exp.levels for r in exp.parameters.values()
+        ]
+        return t(
+            "report.design_grid",
+            lang,
+            factors=len(sizes),
+            sizes=" × ".join(str(n) for n in sizes),
+            points=points,
+            runs=runs,
+        )
+    if exp.kind == "sweep":
+        return t("report.design_lhs", lang, factors=len(exp.parameters), points=points, runs=runs)
+    return t(f"report.design_{exp.method}", lang, samples=exp.samples, points=points, runs=runs)
+
+
 def sweep_sentences(results: Any, lang: str, outcome: str = "adoption_share") -> list[str]:
-    """Range of the outcome over the design points of a sweep."""
-    table = results.summary
+    """The outcome's range over the design points with the intervals of the extremes, and
+    whether the points can be told apart from the noise of their runs: the highest point is
+    named only when its 95 % interval lies above every other point's."""
+    table = results.summary.reset_index(drop=True)
     fmt = (
         (lambda v: percent(v, lang))
         if outcome.endswith("share")
         else (lambda v: number(v, lang, 1))
     )
     low, high = table[outcome].idxmin(), table[outcome].idxmax()
-    params = [c for c in table.columns if c.startswith("param.")]
-    where = ", ".join(
-        f"{parameter_label(p, lang)} = {plain(table.loc[high, p], lang)}" for p in params
-    )
-    return [
+    has_ci = f"{outcome}_lo" in table and table[f"{outcome}_lo"].notna().all()
+
+    def shown(i: int) -> str:
+        if not has_ci:
+            return fmt(table.loc[i, outcome])
+        return interval(
+            fmt(table.loc[i, outcome]),
+            fmt(table.loc[i, f"{outcome}_lo"]),
+            fmt(table.loc[i, f"{outcome}_hi"]),
+            lang,
+        )
+
+    out = [
         t(
             "report.sweep_range",
             lang,
             outcome=outcome_label(outcome, lang),
-            lo=fmt(table.loc[low, outcome]),
-            hi=fmt(table.loc[high, outcome]),
+            lo=shown(low),
+            hi=shown(high),
             points=len(table),
             runs=count(results.runs_per_scenario, "runs", lang),
-        ),
-        t("report.sweep_best", lang, where=where),
+        )
     ]
+    if not has_ci:
+        out.append(t("report.sweep_no_interval", lang))
+        return out
+    others = table.drop(index=high)
+    overlapping = int((others[f"{outcome}_hi"] >= table.loc[high, f"{outcome}_lo"]).sum())
+    params = [c for c in table.columns if c.startswith("param.")]
+    where = ", ".join(
+        f"{parameter_label(p, lang)} = {plain(table.loc[high, p], lang)}" for p in params
+    )
+    if table.loc[low, f"{outcome}_hi"] >= table.loc[high, f"{outcome}_lo"]:
+        out.append(
+            t("report.sweep_noise", lang, runs=count(results.runs_per_scenario, "runs", lang))
+        )
+    elif overlapping:
+        out.append(t("report.sweep_best_within_noise", lang, where=where, n=overlapping))
+    else:
+        out.append(t("report.sweep_best", lang, where=where))
+    return out
 
 
 def sensitivity_sentences(results: Any, lang: str) -> list[str]:
@@ -306,7 +403,33 @@ def sensitivity_sentences(results: Any, lang: str) -> list[str]:
     table = results.summary
     output = outcome_label(str(table["output"].iloc[0]), lang)
     if "ST" in table.columns:
-        top = table.loc[table["ST"].idxmax()]
+        ranked = table.sort_values("ST", ascending=False)
+        top = ranked.iloc[0]
+        if len(ranked) > 1:
+            second = ranked.iloc[1]
+            if top["ST"] - abs(top["ST_conf"]) <= second["ST"] + abs(second["ST_conf"]):
+                return [
+                    t(
+                        "report.sobol_tied",
+                        lang,
+                        first=parameter_label(top["parameter"], lang),
+                        second=parameter_label(second["parameter"], lang),
+                        outcome=output,
+                        st1=interval(
+                            number(top["ST"], lang, 2),
+                            number(top["ST"] - abs(top["ST_conf"]), lang, 2),
+                            number(top["ST"] + abs(top["ST_conf"]), lang, 2),
+                            lang,
+                        ),
+                        st2=interval(
+                            number(second["ST"], lang, 2),
+                            number(second["ST"] - abs(second["ST_conf"]), lang, 2),
+                            number(second["ST"] + abs(second["ST_conf"]), lang, 2),
+                            lang,
+                        ),
+                    ),
+                    t("report.sobol_read", lang),
+                ]
         return [
             t(
                 "report.sobol_top",
