@@ -25,7 +25,7 @@ from mutusim.parameter_table import parameter_table
 BASE = str(config_dir() / "baseline.yaml")
 UNCERTAINTIES = ("behaviour.pioneer_rate", "commitment.erosion", "projects.quality_gain")
 INCENTIVES = ("none", "facilitator", "awareness")
-LEVERS = ("facilitator.facilitators", "awareness.conversion_rate")
+LEVERS = ("facilitator.facilitators", "awareness.contacts_per_month")
 """Policy parameters (``TYPE.field``, as ``mutusim params --policies`` names them)."""
 BUDGET_EUR = 2_000_000.0
 

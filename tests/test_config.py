@@ -47,10 +47,14 @@ def test_overrides_reach_any_value_and_change_the_hash():
     assert config_hash(load_config()) == config_hash(base)
     nested = load_config(
         None,
-        {"population.n_agents": 300, "policies": ["awareness"], "policies.0.conversion_rate": 0.9},
+        {
+            "population.n_agents": 300,
+            "policies": ["awareness"],
+            "policies.0.conversion_probability": 0.9,
+        },
     )
     assert nested.population.n_agents == 300
-    assert nested.policies[0].conversion_rate == 0.9
+    assert nested.policies[0].conversion_probability == 0.9
 
 
 def _bad(tmp_path: Path, text: str) -> Path:

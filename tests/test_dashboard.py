@@ -57,7 +57,7 @@ def test_levers_make_the_scenario():
         subsidy_rate=0.6,
         facilitators=2,
         pioneer_reward_eur=5000,
-        awareness_rate=0.25,
+        awareness_contacts=250,
         training=True,
         budget_eur=3e6,
     )
@@ -72,7 +72,7 @@ def test_levers_make_the_scenario():
     ]
     subsidy, facilitator, reward, awareness, _ = config.policies
     assert subsidy.rate == 0.6 and facilitator.facilitators == 2
-    assert reward.reward_eur == 5000 and awareness.conversion_rate == 0.25
+    assert reward.reward_eur == 5000 and awareness.contacts_per_month == 250
     assert config.budget_eur == 3e6
     assert all(p.budget_eur == 3e6 for p in config.policies)
     none = scenario_config(Levers(subsidy_rate=0, facilitators=0))
@@ -107,7 +107,7 @@ def test_a_policy_can_be_targeted_timed_and_given_its_own_budget():
 
 
 def test_money_spent_by_policy_over_time():
-    levers = Levers(population="federation", subsidy_rate=0.5, awareness_rate=0.3)
+    levers = Levers(population="federation", subsidy_rate=0.5, awareness_contacts=300)
     result = run_comparison(levers, runs=4, seed=1)
     spend = result.spend
     assert set(spend["policy"]) <= {"pooled_subsidy", "facilitator", "awareness"}
@@ -132,7 +132,7 @@ def test_comparison_is_paired_and_reports_progress():
     assert set(same.fan["arm"]) == {"baseline", "scenario"}
     assert same.fan.groupby("arm").size().tolist() == [121, 121]
 
-    levers = Levers(population="federation", subsidy_rate=0.5, awareness_rate=0.3)
+    levers = Levers(population="federation", subsidy_rate=0.5, awareness_contacts=300)
     result = run_comparison(levers, runs=6, seed=3)
     assert result.runs == 6 and result.n_agents == 60 and result.horizon_months == 120
     assert result.difference_low <= result.difference_mean <= result.difference_high
@@ -144,7 +144,7 @@ def test_comparison_is_paired_and_reports_progress():
 
 
 def test_agent_run_records_projects_and_circles():
-    run = record_run(Levers(subsidy_rate=0.5, awareness_rate=0.3), seed=0)
+    run = record_run(Levers(subsidy_rate=0.5, awareness_contacts=300), seed=0)
     assert run.n_agents == 60 and run.project.shape == (121, 60)
     assert run.positions.shape == (60, 2) and len(run.edges) > 0
     members = run.project >= 0

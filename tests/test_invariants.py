@@ -21,6 +21,15 @@ SCENARIOS = {
         "configs/scenarios/facilitator.yaml",
         ["population.n_agents=1500", "policies.0.facilitators=1", "budget_eur=200000"],
     ),
+    "awareness_and_brokering": (
+        "configs/scenarios/awareness.yaml",
+        [
+            "population.n_agents=1500",
+            "policies=[awareness,facilitator]",
+            "policies.1.brokering_rate=4",
+            "budget_eur=1e6",
+        ],
+    ),
     "awareness_own_budget": (
         "configs/scenarios/awareness.yaml",
         ["population.n_agents=800", "policies.0.budget_eur=40000", "budget_eur=1e6"],
@@ -65,3 +74,16 @@ def test_the_checker_finds_broken_states():
     model.state.au[AU.spent_total] = model.state.par[0]["budget_eur"] + 1.0
     found = " ".join(violations(model.state))
     assert "sum_size" in found and "budget" in found
+
+
+def test_the_checker_finds_broken_demand():
+    config = mutusim.load_config("configs/sector.yaml")
+    model = MutualisationModel(config, seed=1)
+    for _ in range(12):
+        model.step()
+    assert violations(model.state) == []
+    model.state.ai[AI.latent, 0] = 1
+    model.state.ai[AI.convinced, 0] = 0
+    model.state.ai[AI.times_reached, 1] = -1
+    found = " ".join(violations(model.state))
+    assert "latent demand without a convinced leader" in found and "awareness contacts" in found

@@ -78,7 +78,9 @@ def test_each_policy_budget_caps_its_own_spending():
     )
     model = MutualisationModel(cfg, seed=0, run=0)
     model.run()
-    assert model.authority.spent[0] == pytest.approx(45000.0)  # three 15,000 EUR months
+    # each contact costs 30 EUR and is paid only if it fits: the campaign stops within one
+    # contact of its cap (about 5.6 months of 300 contacts)
+    assert 50000.0 - 30.0 < model.authority.spent[0] <= 50000.0
     assert model.authority.spent_total <= 50000.0
 
 
@@ -130,7 +132,9 @@ def test_policies_switch_off_and_awareness_converts(small_wallonia):
     ts_off = mutusim.simulate(off, seed=2).timeseries
     ts_on = mutusim.simulate(small_wallonia, seed=2).timeseries
     assert ts_off["cumulative_public_spend"].max() == 0.0
-    assert ts_on["convinced_share"].iloc[-1] > ts_off["convinced_share"].iloc[-1] + 0.05
+    # the campaign's conversions (R52) outlast the budget, spent in the first year
+    assert ts_on["conversions"].sum() > 0 == ts_off["conversions"].sum()
+    assert ts_on["convinced_share"].iloc[-1] > ts_off["convinced_share"].iloc[-1] + 0.02
     assert ts_on["standardisation"].iloc[-1] > 0.0 == ts_off["standardisation"].iloc[-1]
 
 

@@ -100,7 +100,7 @@ def test_text_output_fits_100_columns_and_stops_quietly():
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
-    assert "behaviour.pioneer_rate = 0.2 per year" in proc.stdout
+    assert "behaviour.pioneer_rate = 2.0 per year" in proc.stdout
     assert "plausible 0.05–0.5" in proc.stdout
     piped = subprocess.run(
         f"{sys.executable} -m mutusim.cli params | head -n 3",
@@ -145,7 +145,7 @@ def test_salib_problem_uses_the_plausible_ranges():
     assert problem == {
         "num_vars": 2,
         "names": ["behaviour.pioneer_rate", "commitment.erosion"],
-        "bounds": [[0.05, 0.5], [0.0, 0.03]],
+        "bounds": [[0.5, 5.0], [0.0, 0.03]],
     }
     everything = salib_problem()
     assert "projects.quality_gain" in everything["names"]

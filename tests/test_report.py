@@ -131,9 +131,13 @@ def test_uncertainty_is_stated_from_the_runs(comparison, lang):
 
 def test_policies_in_plain_words(comparison):
     fr, en = html(comparison, "fr"), html(comparison, "en")
-    assert "Campagne de sensibilisation qui convainc chaque année 30 %" in fr
-    assert "An awareness campaign convincing each year 30%" in en
-    assert "4 facilitateurs financés, chacun" in fr and "2 500 €" in fr.replace("\u202f", " ")
+    assert "Campagne de sensibilisation qui touche 300 EES par mois et convainc au premier " in fr
+    assert "contact 10 % des dirigeants pas encore convaincus" in fr
+    assert (
+        "An awareness campaign reaching 300 EES a month and convincing at a first contact 10%" in en
+    )
+    assert "4 facilitateurs financés, chacun" in fr
+    assert "4 000 € par facilitateur et par mois" in fr.replace("\u202f", " ")
     assert "Budget public total de 500\u202f000 €" in fr
     assert "A total public budget of €500,000" in en
 

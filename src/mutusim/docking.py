@@ -52,8 +52,11 @@ def _population(n_agents: int, thresholds: Sequence[float] | None = None) -> dic
 def _reduced(name: str, population: dict[str, Any], months: int, **sections: Any) -> dict:
     only_growth = {
         "demand": False,
+        "activation": False,
         "pioneers": False,
         "formation_phases": False,
+        "phase_content": False,
+        "mode_from_scope": False,
         "growth": True,
         "utility": False,
         "competition": False,

@@ -22,6 +22,9 @@ from numba import njit
 POPULATION_STEP = 1 << 40
 """The ``step`` used by draws that build the population and its networks."""
 
+INITIAL_STEP = POPULATION_STEP + 1
+"""The ``step`` used by draws that place the projects running at month 0."""
+
 SUB = 1 << 16
 """Multiplier of a purpose's sub-index: purpose ``P`` draw ``k`` is ``P + SUB * k``."""
 
@@ -44,6 +47,12 @@ P_TIE_PICK = 15  # sub-index = stub
 P_RIVAL_PICK = 16  # sub-index = stub
 P_RIVAL_KIND = 17  # sub-index = stub
 P_THRESHOLD_ZERO = 18
+P_PIONEER = 19
+P_FEDERATION = 20
+P_FEDERATION_PICK = 21  # sub-index = stub
+P_RIVAL_KEEP = 22  # sub-index = 16 * stub + try
+P_RIVAL_RETRY = 23  # sub-index = 16 * stub + try
+P_EXISTING = 24  # agent = drawing order of existing projects (INITIAL_STEP)
 # --- model steps -------------------------------------------------------------------------------
 P_AWARENESS = 30  # sub-index = policy position
 P_TRAINING = 31  # sub-index = policy position
@@ -56,6 +65,13 @@ P_PROJECT_GOVERNANCE = 44  # project-level
 P_PHASE = 45  # project-level
 P_JOIN = 50
 P_SHOCK = 60
+P_CONVICTION = 70  # conviction gained or lost (one draw, R50)
+P_DEMAND_FADE = 71
+P_DEMONSTRATION = 72
+P_FACILITATOR_CONTACT = 73  # sub-index = policy position
+P_AWARENESS_CONVERT = 74  # sub-index = policy position
+P_BROKER = 75  # agent = policy position x 1000 + slot; + SUB: the EES picked
+P_PARTNER = 76  # a candidate partner's openness in the partner search
 
 
 @njit(cache=True)

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from mutusim.catalogue import LEGAL_FORMS, MODES, PROVINCES, SERVICE_NAMES
+from mutusim.catalogue import LEGAL_FORMS, MODES, PHASES, PROVINCES, SERVICE_NAMES
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -28,6 +28,7 @@ LegalForm = Literal["asbl", "cooperative", "mutual", "foundation", "sfs"]
 Province = Literal["hainaut", "liege", "namur", "brabant_wallon", "luxembourg"]
 Service = Literal[SERVICE_NAMES]  # type: ignore[valid-type]
 Mode = Literal["shared_personnel", "joint_purchases", "co_ownership"]
+PhaseName = Literal[PHASES]  # type: ignore[valid-type]
 
 SHARE_TOLERANCE = 1e-6
 
@@ -125,8 +126,22 @@ class LogitNormal(Strict):
     )
 
 
+class Tension(LogitNormal):
+    """Financial tension (§9.1): logit-normal, higher for small EES ("ces défis sont souvent
+    plus prononcés dans les petites organisations")."""
+
+    size_slope: float = param(
+        0.0,
+        unit="logit per tenfold size",
+        description="change of the logit of financial tension per tenfold size, centred on the "
+        "median size (negative: small EES are more strained)",
+        plausible=(-1.0, 0.0),
+        source="assumption (§9.1: challenges more pronounced in small organisations)",
+    )
+
+
 class Sector(Strict):
-    """One sector / agrément and its share of EES."""
+    """One sector / agrément: its share of EES, its sizes, its typical needs and federation."""
 
     name: str
     share: Probability = param(
@@ -134,6 +149,19 @@ class Sector(Strict):
     )
     size_multiplier: Positive = param(
         1.0, unit="multiplier", description="multiplier of the median size (normalised)"
+    )
+    service_multiplier: dict[Service, NonNegative] = param(  # type: ignore[valid-type]
+        unit="multiplier",
+        description="multiplier of the probability of needing each service (default 1)",
+        default_factory=dict,
+    )
+    depth_shift: float = param(
+        0.0, unit="depth units", description="added to the depth of need, before clipping"
+    )
+    federation_share: Probability = param(
+        0.0,
+        unit="share of the sector's EES",
+        description="share of the sector's EES that belong to its federation",
     )
 
 
@@ -222,7 +250,8 @@ class Threshold(Strict):
 
 
 class NetworkSpec(Strict):
-    """Social ties (clustered by sector and province) and competition ties."""
+    """Social ties (clustered by sector and province, federations as hubs) and competition
+    ties (same activity, mostly same territory, more likely between similar EES)."""
 
     mean_degree: NonNegative = param(
         12.0,
@@ -249,6 +278,13 @@ class NetworkSpec(Strict):
         description="probability that a tie links the same province only",
         plausible=(0.1, 0.25),
     )
+    federation_ties: NonNegative = param(
+        0.0,
+        unit="ties per member",
+        description="extra ties of a federation member to members of its federation (a hub)",
+        plausible=(0.0, 8.0),
+        source="assumption (§2, §8.4: a federation with its members)",
+    )
     competitors_per_ees: NonNegative = param(
         2.0,
         unit="ties per EES",
@@ -263,12 +299,65 @@ class NetworkSpec(Strict):
         plausible=(0.6, 1.0),
         source="assumption (§4.3, §9.2)",
     )
+    rival_size_scale: Positive | None = param(
+        None,
+        unit="log10 workers",
+        description="scale of the size similarity a competition tie needs (R06): a candidate "
+        "rival is kept with that probability; null: size does not matter",
+        source="assumption (§4.3: the best partners are the likeliest rivals)",
+    )
 
     @model_validator(mode="after")
     def _tie_mix(self) -> NetworkSpec:
         total = self.same_sector_province + self.same_sector + self.same_province
         if total > 1.0 + SHARE_TOLERANCE:
             raise ValueError(f"tie-kind probabilities must sum to at most 1, found {total:.6g}")
+        return self
+
+
+class ExistingProjects(Strict):
+    """Pooled initiatives already running at month 0 (employer groupings, federation tools):
+    ``count`` projects whose members are drawn among EES of one sector and, optionally, one
+    province (a federation tool among the federation's members)."""
+
+    name: str
+    count: int = param(unit="projects", description="projects of this kind", ge=0)
+    members: list[int] = param(
+        unit="EES",
+        description="smallest and largest membership, [min, max]",
+        min_length=2,
+        max_length=2,
+    )
+    mode: Mode = param(  # type: ignore[valid-type]
+        "joint_purchases", unit="mode", description="pooling mode (§7)", source="assumption"
+    )
+    scope: Literal["all"] | list[Service] = param(  # type: ignore[valid-type]
+        "all", unit="services", description="services of the shared base"
+    )
+    same_province: bool = param(
+        True, unit="switch", description="members share a province", source="assumption"
+    )
+    federation: bool = param(
+        False,
+        unit="switch",
+        description="members belong to their sector's federation",
+        source="assumption",
+    )
+    anchored: bool = param(
+        False,
+        unit="switch",
+        description="never dissolves (a public body behind it)",
+        source="assumption",
+    )
+    governance: Probability = param(
+        0.5, unit="governance (0–1)", description="governance quality (R15)"
+    )
+
+    @model_validator(mode="after")
+    def _members(self) -> ExistingProjects:
+        low, high = self.members
+        if not 1 <= low <= high:
+            raise ValueError(f"members must be [min, max], 1 <= min <= max; found {low}, {high}")
         return self
 
 
@@ -292,12 +381,20 @@ class PopulationConfig(Strict):
         description="share of EES leaders convinced of digital",
         plausible=(0.4, 0.6),
     )
+    pioneer_share: Probability = param(
+        0.05,
+        unit="share of EES",
+        description="share of EES whose leader is a pioneer: acts on latent demand, may "
+        "initiate a project (R04)",
+        plausible=(0.02, 0.15),
+        source="assumption (§4.2 pioneers and leaders, §8.1 'un leadership assumé')",
+    )
     needs: Needs
-    financial_tension: LogitNormal = param(
+    financial_tension: Tension = param(
         unit="share (0–1)",
         description="financial tension",
-        plausible={"mean": (0.4, 0.7)},
-        source="assumption (§9.1)",
+        plausible={"mean": (0.4, 0.7), "size_slope": (-1.0, 0.0)},
+        source="assumption (§9.1: tension is more pronounced in small organisations)",
     )
     admin_pressure: LogitNormal = param(
         unit="share (0–1)",
@@ -319,6 +416,9 @@ class PopulationConfig(Strict):
     )
     adoption_threshold: Threshold = Threshold()
     network: NetworkSpec = NetworkSpec()
+    existing_projects: list[ExistingProjects] = Field(
+        default_factory=list, description="pooled initiatives running at month 0"
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> PopulationConfig:
@@ -415,7 +515,9 @@ class PooledSubsidy(PolicyBase):
 
 
 class Facilitator(PolicyBase):
-    """Funded facilitators / reference methodology for forming projects (§4.8)."""
+    """Funded facilitators with a reference methodology (§4.8, §8.3): each accompanies forming
+    projects, contacts EES with latent demand to activate it, and can broker a core circle
+    among activated EES (the simplest "outil facilitateur", §9)."""
 
     type: Literal["facilitator"]
     facilitators: int = param(
@@ -427,15 +529,30 @@ class Facilitator(PolicyBase):
     )
     projects_per_facilitator: int = param(
         unit="projects",
-        description="forming projects one facilitator follows at a time",
+        description="forming projects one facilitator accompanies at a time",
         plausible=(2, 5),
-        ge=1,
+        ge=0,
     )
-    cost_eur_per_project_month: NonNegative = param(
-        unit="EUR per project per month",
-        description="cost of facilitating one forming project for a month",
-        plausible=(1500.0, 4000.0),
-        source="assumption (about one consultant day a week)",
+    contacts_per_facilitator_month: NonNegative = param(
+        unit="EES per facilitator per month",
+        description="EES with latent demand one facilitator contacts per month to activate it "
+        "(R51)",
+        plausible=(2.0, 20.0),
+        source="assumption (§4.8, §8.3)",
+    )
+    brokering_rate: NonNegative = param(
+        unit="per year per free slot",
+        description="rate at which a facilitator with a free slot brokers a core circle among "
+        "activated EES (R38)",
+        plausible=(0.0, 2.0),
+        source="assumption (§9: a tool to catalyse pooling)",
+    )
+    cost_eur_per_facilitator_month: NonNegative = param(
+        unit="EUR per facilitator per month",
+        description="monthly cost of one facilitator, paid while the policy acts",
+        plausible=(3000.0, 9000.0),
+        source="assumption (§4.8 an expert with hybrid skills: about 4,000 EUR a month for a "
+        "half-time post with overheads, 8,000 full time)",
     )
 
 
@@ -456,18 +573,31 @@ class PioneerReward(PolicyBase):
 
 
 class Awareness(PolicyBase):
-    """Awareness campaign converting unconvinced leaders (AXE 1, §4.2)."""
+    """Awareness campaign (AXE 1, §4.2) bought in contacts: it reaches eligible EES at random,
+    converts some unconvinced leaders, with diminishing returns among those already reached.
+    Conviction is not demand: it works on pooling only through activation."""
 
     type: Literal["awareness"]
-    conversion_rate: NonNegative = param(
-        unit="per year",
-        description="rate at which an unconvinced eligible leader is convinced (R38)",
-        plausible=(0.1, 0.5),
+    contacts_per_month: NonNegative = param(
+        unit="EES per month",
+        description="EES the campaign reaches per month (first or repeated contacts)",
+        plausible=(50.0, 1000.0),
     )
-    cost_eur_per_month: NonNegative = param(
-        unit="EUR per month",
-        description="running cost of the campaign",
-        plausible=(5000.0, 30000.0),
+    cost_eur_per_contact: NonNegative = param(
+        unit="EUR per EES reached",
+        description="cost of reaching one EES",
+        plausible=(5.0, 60.0),
+    )
+    conversion_probability: Probability = param(
+        unit="probability",
+        description="probability that a first contact convinces an unconvinced leader (R52)",
+        plausible=(0.02, 0.2),
+    )
+    repeat_effect: Probability = param(
+        0.5,
+        unit="multiplier per earlier contact",
+        description="how much each earlier contact lowers the next one's conversion (R52)",
+        plausible=(0.2, 0.8),
     )
 
 
@@ -556,11 +686,32 @@ class Mechanisms(Strict):
     demand: bool = param(
         True, unit="switch", description="R01–R03; off: every EES seeks pooling", source=SWITCH
     )
+    activation: bool = param(
+        True,
+        unit="switch",
+        description="R48–R51: latent demand seeks only once activated (a pioneer's invitation, "
+        "a facilitator's contact, a project shown among its ties); off: latent demand is active",
+        source=SWITCH,
+    )
     pioneers: bool = param(
         True, unit="switch", description="R04–R08: new projects by pioneers", source=SWITCH
     )
     formation_phases: bool = param(
         True, unit="switch", description="R09–R15; off: projects run at once", source=SWITCH
+    )
+    phase_content: bool = param(
+        True,
+        unit="switch",
+        description="R53, R54, R56, R57: each §8.2 phase has its own causes and effects (needs "
+        "coherence, market evaluation, tiers, partner search, each member's plan); off: "
+        "identical phases with two gates (R14, R47)",
+        source=SWITCH,
+    )
+    mode_from_scope: bool = param(
+        True,
+        unit="switch",
+        description="R55: the mode follows the scope (§7); off: drawn by projects.modes.*.share",
+        source=SWITCH,
     )
     growth: bool = param(
         True, unit="switch", description="R26–R28: concentric-circle joining", source=SWITCH
@@ -592,10 +743,10 @@ class Behaviour(Strict):
     """Decisions of EES leaders."""
 
     autonomy_preference: NonNegative = param(
-        1.0,
+        0.6,
         unit="weight",
         description="weight of going alone against pooling (R03)",
-        plausible=(0.5, 1.5),
+        plausible=(0.4, 1.2),
         source="assumption (§3: pooling is a second choice)",
     )
     admin_weight: NonNegative = param(
@@ -605,10 +756,12 @@ class Behaviour(Strict):
         plausible=(0.5, 1.5),
     )
     pioneer_rate: NonNegative = param(
-        0.2,
+        2.0,
         unit="per year",
         description="initiation rate of a pioneer at leadership 1 (R04)",
-        plausible=(0.05, 0.5),
+        plausible=(0.5, 5.0),
+        source="assumption (only pioneers initiate, §4.2; set by eye for a baseline of a few "
+        "% pooled after ten years, to be calibrated)",
     )
     core_min_partners: int = param(
         2, unit="EES", description="partners a pioneer needs besides itself", plausible=(2, 4), ge=1
@@ -691,54 +844,116 @@ class Behaviour(Strict):
         return self
 
 
-class Formation(Strict):
-    """The §8.2 phases of a forming project."""
+class Demand(Strict):
+    """Latent and active demand (§3, §4.2): need is not demand, and demand that is not followed
+    up fades."""
 
-    phase_months: Positive = param(
-        2.0,
-        unit="months",
-        description="mean months per formation phase (R12)",
-        plausible=(1.0, 4.0),
+    demonstration_rate: NonNegative = param(
+        5.0,
+        unit="per year",
+        description="activation hazard of latent demand when every tie is a member of a "
+        "running project of demonstrated value 1 (R48)",
+        plausible=(1.0, 10.0),
+        source="assumption (§8.4: projects attract by showing their value)",
     )
-    base_failure: Probability = param(
-        0.03,
+    activation_fade: NonNegative = param(
+        0.5,
+        unit="per year",
+        description="hazard at which active demand without a project fades (R49)",
+        plausible=(0.2, 2.0),
+        source="assumption (§4.2)",
+    )
+    conviction_gain: NonNegative = param(
+        0.05,
+        unit="per year",
+        description="hazard at which an unconvinced leader becomes convinced without any "
+        "campaign (R50)",
+        plausible=(0.0, 0.2),
+        source="assumption (AXE 1): with conviction_fade, a steady 50 % convinced (barometer 2022)",
+    )
+    conviction_fade: NonNegative = param(
+        0.05,
+        unit="per year",
+        description="hazard at which a convinced leader outside any project loses it (R50)",
+        plausible=(0.0, 0.2),
+        source="assumption (AXE 1)",
+    )
+
+
+class PhaseSpec(Strict):
+    """One §8.2 phase: its duration, its base failure hazard and what acts on it (R11, R12)."""
+
+    months: Positive = param(
+        unit="months", description="mean months in the phase (R12)", plausible=(0.5, 4.0)
+    )
+    failure: Probability = param(
         unit="per month",
-        description="failure probability of a forming project, baseline (R11)",
-        plausible=(0.01, 0.08),
+        description="monthly failure hazard of the phase before its causes (R11)",
+        plausible=(0.0, 0.05),
     )
-    heterogeneity_weight: NonNegative = param(
-        1.0,
+    heterogeneity: NonNegative = param(
+        0.0,
         unit="per unit of heterogeneity",
-        description="rise of formation failure with the members' heterogeneity (R11)",
-        plausible=(0.5, 2.0),
+        description="rise of the hazard with the group's heterogeneity (R09, R11)",
+        plausible=(0.0, 2.0),
         source="assumption (§4.1–4.2)",
     )
-    posture_weight: NonNegative = param(
-        1.0,
+    posture: NonNegative = param(
+        0.0,
         unit="per unit of posture",
-        description="rise of formation failure with a poor cooperative posture (R11)",
-        plausible=(0.5, 2.0),
+        description="fall of the hazard with the group's cooperative posture (R46, R11)",
+        plausible=(0.0, 2.0),
         source="assumption (§8.1)",
     )
-    rivalry_weight: NonNegative = param(
-        1.0,
+    rivalry: NonNegative = param(
+        0.0,
         unit="per unit of rival-pair share",
-        description="rise of formation failure with rivals in the core (R11)",
-        plausible=(0.5, 2.0),
+        description="rise of the hazard with rivals inside the group (R44, R11)",
+        plausible=(0.0, 2.0),
         source="assumption (§4.3)",
+    )
+    facilitation: Probability = param(
+        0.0,
+        unit="share of the hazard",
+        description="share of the hazard a facilitator removes in this phase (R11)",
+        plausible=(0.0, 0.8),
+        source="assumption (§4.8)",
+    )
+
+
+def _phase(months, failure, heterogeneity=0.0, posture=0.0, rivalry=0.0, facilitation=0.0):
+    return PhaseSpec(
+        months=months,
+        failure=failure,
+        heterogeneity=heterogeneity,
+        posture=posture,
+        rivalry=rivalry,
+        facilitation=facilitation,
+    )
+
+
+class Formation(Strict):
+    """The §8.2 phases of a forming project (step 1 needs … step 7 financial plan). Defaults
+    are assumptions; the effects act where §8.1–8.3 and §4.1–4.8 place them."""
+
+    phases: dict[PhaseName, PhaseSpec] = param(  # type: ignore[valid-type]
+        unit="table of phases",
+        description="the §8.2 phases: duration, base hazard and what acts on each",
+        default_factory=lambda: {
+            "needs": _phase(2.0, 0.02, heterogeneity=0.5, posture=1.0, facilitation=0.5),
+            "standards": _phase(1.0, 0.01, heterogeneity=1.0, facilitation=0.5),
+            "shared_base": _phase(2.0, 0.02, posture=1.0, rivalry=1.0, facilitation=0.3),
+            "market": _phase(2.0, 0.01, rivalry=0.5, facilitation=0.5),
+            "choices": _phase(2.0, 0.02, heterogeneity=1.0, posture=1.0, facilitation=0.5),
+            "partners": _phase(2.0, 0.01, rivalry=1.0, facilitation=0.3),
+            "financial_plan": _phase(1.0, 0.02, facilitation=0.5),
+        },
     )
     scope_quorum: Probability = param(
         0.5,
-        unit="share of the core",
-        description="share of the core that must need a service for it to be in scope (R14)",
+        unit="share of the group",
+        description="share of the group that must need a service for it to be in scope (R14)",
         plausible=(0.3, 0.7),
-    )
-    facilitation_effect: Probability = param(
-        0.5,
-        unit="share of the failure",
-        description="share of formation failure removed by a facilitator (R11)",
-        plausible=(0.25, 0.75),
-        source="assumption (§4.8)",
     )
     facilitation_speedup: NonNegative = param(
         0.5,
@@ -747,6 +962,41 @@ class Formation(Strict):
         plausible=(0.25, 1.0),
         source="assumption (§4.8)",
     )
+    coherence_weight: NonNegative = param(
+        1.0,
+        unit="per unit of incoherence",
+        description="rise of the needs-inventory hazard when needs are incoherent (R53)",
+        plausible=(0.0, 3.0),
+        source="assumption (§4.1)",
+    )
+    market_weight: NonNegative = param(
+        2.0,
+        unit="per unit of expected loss",
+        description="rise of the market-evaluation hazard when pooling is expected to lose (R54)",
+        plausible=(0.0, 5.0),
+        source="assumption (§8.2 step 4)",
+    )
+    tier_cost: NonNegative = param(
+        0.15,
+        unit="share of the project's cost",
+        description="extra cost of offering flexible tiers of depth (R56)",
+        plausible=(0.05, 0.4),
+        source="assumption (§8.2 step 5)",
+    )
+    partner_target: int = param(
+        8,
+        unit="members",
+        description="members sought before launch in the partner search (§8.2 step 6)",
+        plausible=(4, 15),
+        ge=1,
+    )
+
+    @model_validator(mode="after")
+    def _all_phases(self) -> Formation:
+        missing = [p for p in PHASES if p not in self.phases]
+        if missing:
+            raise ValueError(f"phases lacks: {', '.join(missing)}")
+        return self
 
 
 class ModeSpec(Strict):
@@ -860,6 +1110,20 @@ class Projects(Strict):
         description="governance added by a facilitator (R15)",
         plausible=(0.1, 0.3),
         source="assumption (§4.8)",
+    )
+    mode_maturity_weight: NonNegative = param(
+        0.5,
+        unit="score per unit of maturity",
+        description="how much the group's maturity leans the mode toward co-ownership (mature) "
+        "or shared personnel (least mature) (R55)",
+        plausible=(0.0, 1.0),
+        source="assumption (§4.2, §7)",
+    )
+    mode_noise: NonNegative = param(
+        0.2,
+        unit="score",
+        description="width of the random part of each mode's score (R55)",
+        plausible=(0.0, 0.5),
     )
     modes: dict[Mode, ModeSpec] = param(  # type: ignore[valid-type]
         unit="EUR per month",
@@ -1053,6 +1317,7 @@ class ScenarioConfig(Strict):
     )
     mechanisms: Mechanisms = Mechanisms()
     behaviour: Behaviour = Behaviour()
+    demand: Demand = Demand()
     formation: Formation = Formation()
     projects: Projects = Projects()
     commitment: Commitment = Commitment()

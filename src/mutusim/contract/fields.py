@@ -78,11 +78,15 @@ AGENT_FIELDS: tuple[StateField, ...] = (
     _attr(_f("cooperative_posture", "[0, 1]", "benevolence, transparency (§8.1)")),
     _attr(_f("leadership", "[0, 1]", "pioneer propensity (§4.2)")),
     _attr(_f("adoption_threshold", "share of ties", "Granovetter threshold")),
+    _attr(_b("pioneer", "its leader is a pioneer: acts on latent demand (§4.2, §8.1)")),
+    _attr(_b("federation", "member of its sector's federation (§2, §8.4)")),
     _attr(_f("standalone_cost", "EUR/month", "cost of covering all needs alone (R16)")),
     # state: changes during the run
     _f("maturity", "[0, 1]", "digital maturity (digiscore / 100)"),
     _b("convinced", "leader convinced of digital (AXE 1)"),
-    _b("seeking", "considers pooling this month (R03)"),
+    _b("latent", "latent demand: convinced, need beyond what it can do alone (R03)"),
+    _b("seeking", "active demand: seeks a pooled solution this month (R48–R51)"),
+    _i("times_reached", "contacts", "awareness contacts received so far (R52)"),
     _f("individual_support", "[0, 1]", "capacity added by individual grants (R42)"),
     _i("project", "index", "project it belongs to (-1: none)", -1),
     _i("ring", "circle", "its circle in that project (0 = pioneer core; -1: none)", -1),
@@ -104,6 +108,8 @@ PROJECT_FIELDS: tuple[StateField, ...] = (
     _i("phase", "code", "§8.2 phase (rules.formation.PHASE_*)"),
     _i("scope", "bit mask", "services of the shared base (R14)"),
     _b("facilitated", "accompanied by a funded facilitator (§4.8)"),
+    _b("brokered", "its core was brokered by a facilitator (§9)"),
+    _b("flexible", "offers flexible tiers of depth (R56, §8.2 step 5)"),
     _i("facilitator_policy", "index", "policy paying its facilitator now (-1: none)", -1),
     _i("running_since", "month", "month it started running (-1: not yet)", -1),
     _i("ended_at", "month", "month it failed or dissolved (-1: not yet)", -1),
@@ -133,6 +139,7 @@ AUTHORITY_FIELDS: tuple[StateField, ...] = (
 POLICY_ACCOUNTS: tuple[StateField, ...] = (
     _f("spent", "EUR", "money this policy has spent"),
     _f("facilitator_load", "projects", "forming projects its facilitators accompany now"),
+    _f("paid", "0/1", "it could pay this month's costs (facilitators: their salaries)"),
 )
 """Accounts per policy (``au_policy[PA.<name>, k]``); spending per policy kind this month is
 ``au_kind[kind]``."""
@@ -147,20 +154,31 @@ COUNTERS: tuple[StateField, ...] = (
     _f("formations_failed", "projects", "projects failing a §8.2 phase"),
     _f("dissolved", "projects", "running projects dissolved"),
     _f("savings_eur", "EUR", "members' savings versus going alone this month"),
+    _f("activations", "EES", "latent demands activated this month"),
+    _f("awareness_contacts", "EES", "EES reached by awareness campaigns this month"),
+    _f("conversions", "EES", "leaders converted by awareness campaigns this month"),
+    _f("facilitator_contacts", "EES", "EES contacted by facilitators this month"),
+    _f("brokered", "projects", "cores brokered by facilitators this month"),
+    _f("plan_declines", "EES", "members leaving at the financial plan this month"),
 )
 """The month's counters (``cnt[C.<name>]``) and their running totals (``tot``)."""
 
 EVENTS: tuple[Event, ...] = (
     Event("core", "joins a project's pioneer core (ring 0)", "ring"),
     Event("join", "joins a running project", "ring"),
+    Event("partner", "joins a forming project in its partner search (§8.2 step 6)", "ring (0)"),
     Event("exit", "leaves its project (commitment below threshold)", "commitment at exit"),
     Event("dissolution", "released by its project's dissolution", "commitment"),
     Event("formation_failed", "released by a failed formation", "commitment"),
     Event("initiation_failed", "pioneer without enough partners", "partners who accepted"),
-    Event("convinced", "converted by an awareness campaign", "0"),
     Event("trained", "followed a training course", "EUR paid"),
     Event("individual_grant", "received an individual grant", "EUR paid"),
     Event("pioneer_reward", "received a pioneer reward", "EUR paid"),
+    Event("activated", "its latent demand became active", "1 shown, 2 facilitator, 3 invited"),
+    Event("demand_faded", "its active demand faded", "0"),
+    Event("conviction_changed", "its leader became convinced, or stopped being so", "1 or 0"),
+    Event("reached", "reached by an awareness campaign", "1 if converted, else 0"),
+    Event("plan_declined", "left a forming project at its financial plan", "expected utility"),
 )
 """Story events; ``EV.<name>`` is its code."""
 

@@ -28,7 +28,8 @@ class Output:
 CORE_OUTPUTS: tuple[Output, ...] = (
     Output("adoption_share", "share", "EES in at least one running pooled project"),
     Output("adopters", "EES", "EES in a running pooled project"),
-    Output("seeking_share", "share", "EES considering pooling this month"),
+    Output("seeking_share", "share", "EES with active demand (seeking a pooled solution)"),
+    Output("latent_share", "share", "EES with latent demand (convinced, need beyond capacity)"),
     Output("convinced_share", "share", "EES whose leader is convinced of digital"),
     Output("mean_maturity", "[0, 1]", "mean digital maturity"),
     Output("mean_commitment", "[0, 1]", "mean commitment of members of running projects"),
@@ -48,6 +49,12 @@ CORE_OUTPUTS: tuple[Output, ...] = (
     Output("public_spend", "EUR", "public money spent this month"),
     Output("cumulative_public_spend", "EUR", "public money spent so far"),
     Output("standardisation", "[0, 1]", "level of standardised practices"),
+    Output("activations", "EES", "latent demands activated this month"),
+    Output("awareness_contacts", "EES", "EES reached by awareness campaigns this month"),
+    Output("conversions", "EES", "leaders converted by awareness campaigns this month"),
+    Output("facilitator_contacts", "EES", "EES contacted by facilitators this month"),
+    Output("projects_brokered", "projects", "cores brokered by facilitators so far"),
+    Output("plan_declines", "EES", "members who left at the financial plan so far"),
 )
 
 O = enum.IntEnum("O", [(o.name, k) for k, o in enumerate(CORE_OUTPUTS)], module=__name__)  # noqa: E741

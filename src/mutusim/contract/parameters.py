@@ -1,13 +1,16 @@
 """Scalar parameters of a run as one record, derived from the scenario's config schema.
 
 Every leaf of ``ScenarioConfig`` (``mechanisms.*``, ``behaviour.*``, ``formation.*``,
-``projects.*``, ``commitment.*``, ``benefits.*``, ``horizon_months``, ``budget_eur``) becomes a
-field of ``PARAM_DTYPE`` named by its dotted path with ``_`` for ``.``: the compiled phases read
-``p.behaviour_innovation`` where the YAML says ``behaviour: {innovation: …}``. Booleans stay
-booleans, integers integers; a ``Literal`` choice becomes the index of the chosen value
-(``choice_code``). The population, the policies and the initial projects have their own
-layouts; the pooling modes are a small table of ``MODE_DTYPE`` records (``projects.modes``).
-A new config field is therefore readable in the kernels without any other change.
+``projects.*``, ``commitment.*``, ``benefits.*``, ``demand.*``, ``horizon_months``,
+``budget_eur``) becomes a field of ``PARAM_DTYPE`` named by its dotted path with ``_`` for
+``.``: the compiled phases read ``p.behaviour_innovation`` where the YAML says
+``behaviour: {innovation: …}``. Booleans stay booleans, integers integers; a ``Literal``
+choice becomes the index of the chosen value (``choice_code``). Tables keyed by a fixed
+vocabulary become arrays of records, one per key in vocabulary order: the pooling modes
+(``projects.modes`` → ``MODE_DTYPE``, ``s.modes[mode].fixed_cost_eur_month``) and the §8.2
+phases (``formation.phases`` → ``PHASE_DTYPE``, ``s.phases[phase - 1].months``). The
+population, the policies and the initial projects have their own layouts. A new config field
+is therefore readable in the kernels without any other change.
 """
 
 from __future__ import annotations
@@ -19,13 +22,17 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from mutusim.catalogue import MODES
-from mutusim.config.schema import ModeSpec, ScenarioConfig
+from mutusim.catalogue import MODES, PHASES
+from mutusim.config.schema import ModeSpec, PhaseSpec, ScenarioConfig
 from mutusim.contract.records import records
 
 NOT_SCALAR = {"name", "description", "population", "policies", "initial_projects"}
 """Top-level config fields with layouts of their own."""
-MODE_TABLE = "projects.modes"
+TABLES: dict[str, tuple[tuple[str, ...], type[BaseModel]]] = {
+    "projects.modes": (MODES, ModeSpec),
+    "formation.phases": (PHASES, PhaseSpec),
+}
+"""Config tables keyed by a fixed vocabulary, each laid out as one record per key."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ def _walk(model: type[BaseModel], prefix: str) -> list[ScalarParameter]:
     found = []
     for name, info in model.model_fields.items():
         path = prefix + name
-        if path in NOT_SCALAR or path == MODE_TABLE:
+        if path in NOT_SCALAR or path in TABLES:
             continue
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -78,8 +85,13 @@ of project slots would bind in large populations: what grows faster than the pop
 PARAM_DTYPE = np.dtype([(p.name, p.dtype) for p in SCALAR_PARAMETERS], align=True)
 BY_PATH = {p.path: p for p in SCALAR_PARAMETERS}
 
-MODE_FIELDS = tuple(ModeSpec.model_fields)
-MODE_DTYPE = np.dtype([(name, "f8") for name in MODE_FIELDS], align=True)
+
+def _table_dtype(spec: type[BaseModel]) -> np.dtype:
+    return np.dtype([(name, "f8") for name in spec.model_fields], align=True)
+
+
+MODE_DTYPE = _table_dtype(ModeSpec)
+PHASE_DTYPE = _table_dtype(PhaseSpec)
 
 assert len({p.name for p in SCALAR_PARAMETERS}) == len(SCALAR_PARAMETERS), "names collide"
 
@@ -107,11 +119,12 @@ def parameter_record(config: ScenarioConfig) -> np.ndarray:
     return record
 
 
-def mode_records(config: ScenarioConfig) -> np.ndarray:
-    """The pooling modes' cost and governance parameters, one record per mode (MODES order)."""
-    table = records(len(MODES), MODE_DTYPE)
-    for m, mode in enumerate(MODES):
-        spec = config.projects.modes[mode]
-        for name in MODE_FIELDS:
-            table[m][name] = getattr(spec, name)
+def table_records(config: ScenarioConfig, path: str) -> np.ndarray:
+    """The config table at ``path`` (``TABLES``) as records, one per key in vocabulary order."""
+    keys, spec = TABLES[path]
+    values = _value(config, path)
+    table = records(len(keys), _table_dtype(spec))
+    for k, key in enumerate(keys):
+        for name in spec.model_fields:
+            table[k][name] = getattr(values[key], name)
     return table

@@ -46,7 +46,7 @@ population = solara.reactive("wallonia")
 subsidy_pct = solara.reactive(50)
 facilitators = solara.reactive(4)
 pioneer_reward_eur = solara.reactive(0)
-awareness_pct = solara.reactive(0)
+awareness_contacts = solara.reactive(0)
 training = solara.reactive(False)
 standardisation = solara.reactive(False)
 budget_m_eur = solara.reactive(2.0)
@@ -71,7 +71,7 @@ def current_levers() -> Levers:
         subsidy_rate=subsidy_pct.value / 100.0,
         facilitators=int(facilitators.value),
         pioneer_reward_eur=float(pioneer_reward_eur.value),
-        awareness_rate=awareness_pct.value / 100.0,
+        awareness_contacts=int(awareness_contacts.value),
         training=bool(training.value),
         standardisation=bool(standardisation.value),
         budget_eur=float(budget_m_eur.value) * 1e6,
@@ -189,9 +189,9 @@ def LeverPanel():
         )
         Lever(
             t("dashboard_awareness", language),
-            awareness_pct,
-            (0, 60, 5),
-            percent(awareness_pct.value / 100, language, 0),
+            awareness_contacts,
+            (0, 1000, 50),
+            number(awareness_contacts.value, language),
             "awareness",
         )
         Lever(

@@ -82,7 +82,8 @@ class Levers:
     subsidy_rate: float = 0.5
     facilitators: int = 4
     pioneer_reward_eur: float = 0.0
-    awareness_rate: float = 0.0
+    awareness_contacts: int = 0
+    """EES the awareness campaign reaches per month (0: no campaign)."""
     training: bool = False
     standardisation: bool = False
     budget_eur: float = 2_000_000.0
@@ -102,8 +103,8 @@ class Levers:
             chosen.append(("facilitator", {"facilitators": int(self.facilitators)}))
         if self.pioneer_reward_eur > 0:
             chosen.append(("pioneer_reward", {"reward_eur": float(self.pioneer_reward_eur)}))
-        if self.awareness_rate > 0:
-            chosen.append(("awareness", {"conversion_rate": float(self.awareness_rate)}))
+        if self.awareness_contacts > 0:
+            chosen.append(("awareness", {"contacts_per_month": float(self.awareness_contacts)}))
         if self.training:
             chosen.append(("training", {}))
         if self.standardisation:

@@ -75,7 +75,7 @@ def describe_policies(levers: Levers, lang: str) -> str:
         elif name == "pioneer_reward":
             parts.append(t(key, lang, eur=euros(float(fields["reward_eur"]), lang)))
         elif name == "awareness":
-            parts.append(t(key, lang, rate=number(100 * float(fields["conversion_rate"]), lang)))
+            parts.append(t(key, lang, n=number(float(fields["contacts_per_month"]), lang)))
         else:
             parts.append(t(key, lang))
         targeting = describe_targeting(levers, name, lang)

@@ -30,6 +30,7 @@ from mutusim.phases import (
     run_months,
     scenario_inputs,
 )
+from mutusim.phases.inputs import RunArrays, SharedArrays
 from mutusim.phases.state import EVENT_COLUMNS
 
 MAX_EVENTS = 100_000
@@ -37,34 +38,29 @@ MAX_EVENTS = 100_000
 
 
 @njit(cache=True)
-def run_one(seed, run, par, modes, pol, pop, initial, n_sectors, out, projects, trace, events):
-    """Run ``run`` of seed ``seed``: outputs into ``out`` (one row per step, step 0 = initial
-    state), projects into ``projects`` (as many as fit); returns the number of projects and
-    the number of events traced (``trace``: an EES, or ``TRACE_NONE``)."""
-    s = new_run_state(seed, run, par, modes, pol, pop, initial, n_sectors, trace, events)
+def run_one(seed, run, arrays, shared, out, projects, trace, events):
+    """Run ``run`` of seed ``seed`` (``RunArrays``, ``SharedArrays``): outputs into ``out``
+    (one row per step, step 0 = initial state), projects into ``projects`` (as many as fit);
+    returns the number of projects and the number of events traced (``trace``: an EES, or
+    ``TRACE_NONE``)."""
+    s = new_run_state(seed, run, arrays, shared, trace, events)
     run_months(s, out)
     return export_projects(s, projects), s.n_events[0]
 
 
 @njit(cache=True, parallel=True)
-def run_batch(seed, runs, pars, modes, pols, pop, initial, n_sectors, out, projects, n_projects):
-    """Row ``r``: run ``runs[r]`` with parameters ``pars[r]``, modes ``modes[r]`` and
-    policies ``pols[r]``; one thread per run."""
+def run_batch(seed, runs, stacked, pop, initial, existing, n_sectors, out, projects, n_projects):
+    """Row ``r``: run ``runs[r]`` with row ``r`` of the stacked ``RunArrays``; one thread per
+    run. (The parts of ``SharedArrays`` come one by one: a parallel loop cannot take a tuple of
+    tuples.)"""
     no_events = np.zeros((0, EVENT_COLUMNS))
     for r in prange(len(runs)):
+        arrays = RunArrays(
+            stacked.par[r : r + 1], stacked.modes[r], stacked.phases[r], stacked.pol[r]
+        )
+        shared = SharedArrays(pop, initial, existing, n_sectors)
         n_projects[r], _ = run_one(
-            seed,
-            runs[r],
-            pars[r : r + 1],
-            modes[r],
-            pols[r],
-            pop,
-            initial,
-            n_sectors,
-            out[r],
-            projects[r],
-            TRACE_NONE,
-            no_events,
+            seed, runs[r], arrays, shared, out[r], projects[r], TRACE_NONE, no_events
         )
 
 
@@ -90,6 +86,7 @@ def _check_shared(points: Sequence[ScenarioInputs]) -> None:
                 for a, b in zip(other.population, first.population, strict=True)
             )
             and np.array_equal(other.initial_projects, first.initial_projects)
+            and np.array_equal(other.existing, first.existing)
         )
         if not same:
             raise ValueError(
@@ -104,14 +101,19 @@ def _export_rows(points: Sequence[ScenarioInputs]) -> int:
     return projects_kept(most, first.n_agents) + len(first.initial_projects)
 
 
-def _policy_table(points: Sequence[ScenarioInputs], which: np.ndarray) -> np.ndarray:
-    """Per-run policy records (runs × K); points with fewer policies are padded with
-    policies that never act."""
+def _stacked(points: Sequence[ScenarioInputs], which: np.ndarray) -> RunArrays:
+    """Row ``r`` of each array: what run ``r`` reads (its point ``which[r]``); points with
+    fewer policies are padded with policies that never act."""
     width = max(len(p.policies) for p in points)
     padded = [
         np.concatenate([p.policies, inactive_policies(width - len(p.policies))]) for p in points
     ]
-    return as_records(np.stack(padded)[which])
+    return RunArrays(
+        as_records(np.concatenate([p.par for p in points])[which]),
+        as_records(np.stack([p.modes for p in points])[which]),
+        as_records(np.stack([p.phases for p in points])[which]),
+        as_records(np.stack(padded)[which]),
+    )
 
 
 def run_runs(
@@ -145,8 +147,6 @@ def run_points(
     rows = _export_rows(points)
     out = np.zeros((len(runs), horizon + 1, len(first.columns)))
     projects: list[np.ndarray] = []
-    pars = np.concatenate([p.par for p in points])
-    modes = np.stack([p.modes for p in points])
     t0 = time.perf_counter()
     _ensure_compiled(first, seed)
     t1 = time.perf_counter()
@@ -158,12 +158,8 @@ def run_points(
         run_batch(
             seed,
             chunk,
-            as_records(pars[which]),
-            as_records(modes[which]),
-            _policy_table(points, which),
-            first.population,
-            first.initial_projects,
-            first.n_sectors,
+            _stacked(points, which),
+            *first.shared,
             out[start : start + n],
             table,
             n_projects,
@@ -187,17 +183,13 @@ def _ensure_compiled(inputs: ScenarioInputs, seed: int) -> None:
     stays out of the timings."""
     if _COMPILED:
         return
-    par = as_records(inputs.par.copy())
-    par["horizon_months"] = 1
+    stacked = _stacked([inputs], np.zeros(1, np.int64))
+    stacked.par["horizon_months"] = 1
     run_batch(
         seed,
         np.zeros(1, np.int64),
-        par,
-        as_records(inputs.modes[None, :]),
-        as_records(inputs.policies[None, :]),
-        inputs.population,
-        inputs.initial_projects,
-        inputs.n_sectors,
+        stacked,
+        *inputs.shared,
         np.zeros((1, 2, len(inputs.columns))),
         np.zeros((1, 1, len(PROJECT_COLUMNS))),
         np.zeros(1, np.int64),
@@ -206,20 +198,8 @@ def _ensure_compiled(inputs: ScenarioInputs, seed: int) -> None:
 
 
 def _run_alone(inputs: ScenarioInputs, seed: int, run: int, projects: np.ndarray, trace, events):
-    return run_one(
-        seed,
-        run,
-        inputs.par,
-        inputs.modes,
-        inputs.policies,
-        inputs.population,
-        inputs.initial_projects,
-        inputs.n_sectors,
-        np.zeros((inputs.horizon + 1, len(inputs.columns))),
-        projects,
-        trace,
-        events,
-    )
+    out = np.zeros((inputs.horizon + 1, len(inputs.columns)))
+    return run_one(seed, run, inputs.run_arrays, inputs.shared, out, projects, trace, events)
 
 
 def _projects_of(inputs: ScenarioInputs, seed: int, run: int, count: int) -> np.ndarray:

@@ -59,12 +59,8 @@ class MutualisationModel(mesa.Model):
         self.state = new_run_state(
             self.seed,
             self.run_index,
-            self.inputs.par,
-            self.inputs.modes,
-            self.inputs.policies,
-            self.inputs.population,
-            self.inputs.initial_projects,
-            self.inputs.n_sectors,
+            self.inputs.run_arrays,
+            self.inputs.shared,
             TRACE_ALL,
             self._events,
         )

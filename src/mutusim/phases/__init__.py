@@ -5,13 +5,18 @@ compiled code; the Mesa model (``mutusim.model``) holds one run's state and call
 ``step()``. Schedule of one step (month ``t``, 0-based; each phase completes before the next):
 
 0. The month's counters and the authority's monthly spending are reset.
-1. **apply_policies** (R35–R42): awareness, training, standardisation, individual grants, in
-   the scenario's order; EES in ascending index; each payment only if it fits the budgets.
-2. **assess_demand** (R01–R03): every EES decides whether it considers pooling (own state).
-3. **initiate_projects** (R04–R08, R14, R15; when ``mechanisms.pioneers``): pioneer
-   candidates by hazard, then founding in ascending priority draw (ties: index).
-4. **advance_formation** (R09–R15, R44, R47): forming projects, ascending index, pay their
-   facilitator, then fail, advance or stay on one draw.
+1. **apply_policies** (R35–R42, R51, R52): awareness contacts, facilitators' salaries,
+   training, standardisation, individual grants, in the scenario's order; EES in ascending
+   index; each payment only if it fits the budgets.
+2. **assess_demand** (R01–R03, R48–R51, R58): conviction, latent demand and the fading of
+   active demand for every EES, then the activation of waiting latent demand by facilitators'
+   contacts and by running projects among its ties (§4.2: need is not demand).
+3. **initiate_projects** (R04–R08, R38; when ``mechanisms.pioneers``): pioneer candidates by
+   hazard, founding in ascending priority draw (ties: index), then cores brokered by
+   facilitators.
+4. **advance_formation** (R09–R15, R44, R47, R53–R57): forming projects, ascending index: the
+   partner search, then fail, advance or stay on one draw; a completed phase does its content
+   (scope and mode, tiers, financial plan).
 5. **grow_circles** (R16–R28, R43, R45; when ``mechanisms.growth``): synchronous join
    decisions, applied in ascending priority draw; a full project refuses.
 6. **reassess_commitment** (R16–R25, R29–R34, R41, R46): members' subsidies, utility,

@@ -26,6 +26,7 @@ def collect(s, out):
     n = af.shape[1]
     adopters = 0
     seeking = 0
+    latent = 0
     convinced = 0
     maturity = 0.0
     commitment = 0.0
@@ -35,6 +36,7 @@ def collect(s, out):
     rings = np.zeros(MAX_RING + 1)
     for i in range(n):
         seeking += ai[AI.seeking, i]
+        latent += ai[AI.latent, i]
         convinced += ai[AI.convinced, i]
         maturity += af[AF.maturity, i]
         p = ai[AI.project, i]
@@ -54,6 +56,7 @@ def collect(s, out):
     out[O.adoption_share] = adopters / n
     out[O.adopters] = float(adopters)
     out[O.seeking_share] = seeking / n
+    out[O.latent_share] = latent / n
     out[O.convinced_share] = convinced / n
     out[O.mean_maturity] = maturity / n
     out[O.mean_commitment] = commitment / adopters if adopters else 0.0
@@ -73,6 +76,12 @@ def collect(s, out):
     out[O.public_spend] = s.au[AU.spent_month]
     out[O.cumulative_public_spend] = s.au[AU.spent_total]
     out[O.standardisation] = s.au[AU.standardisation]
+    out[O.activations] = cnt[C.activations]
+    out[O.awareness_contacts] = cnt[C.awareness_contacts]
+    out[O.conversions] = cnt[C.conversions]
+    out[O.facilitator_contacts] = cnt[C.facilitator_contacts]
+    out[O.projects_brokered] = tot[C.brokered]
+    out[O.plan_declines] = tot[C.plan_declines]
     first = N_CORE
     out[first : first + N_KINDS] = s.au_kind
     first += N_KINDS

@@ -16,7 +16,7 @@ from numba import njit
 
 from mutusim import rng
 from mutusim.catalogue import DT, STATUS_RUNNING
-from mutusim.contract.fields import AF, AI, PI, C
+from mutusim.contract.fields import AF, AI, EV, PI, C
 from mutusim.contract.parameters import choice_code
 from mutusim.phases.shared import draw, enrol, free, priority_order, utility
 from mutusim.phases.state import helper
@@ -134,5 +134,5 @@ def grow_circles(s):
         if pi[PI.n_members, p] >= cap:
             s.cnt[C.refused_full] += 1.0
             continue
-        enrol(s, joiner[o], p, rg.joiner_ring(inner_ring[o], well_mixed))
+        enrol(s, joiner[o], p, rg.joiner_ring(inner_ring[o], well_mixed), EV.join)
         s.cnt[C.joins] += 1.0

@@ -1,13 +1,18 @@
-"""Phase 3 — initiation (R04–R08, R14, R15): pioneers start projects with a core circle.
+"""Phase 3 — initiation (R04–R08, R38, R51): pioneers, and facilitators, start projects with a
+core circle (§4.2, §8.1, §8.2, §9).
 
-Seeking, free EES become pioneer candidates with their hazard (R04), visited in ascending
-index. Candidates then act in ascending priority draw (ties: index): one recruited meanwhile
-by an earlier pioneer does not initiate; each invites its recruitable ties by descending
-partner score (R05–R07; ties: index) until the core is full, each invitee accepting on its own
-draw (R08). A core below the minimum size means no project. A founded project draws its mode,
-sets its shared base (R14), its depth offered (the core's mean), gets a funded facilitator if
-a facilitator policy has a free slot and can pay its first month, and draws its governance
-(R15). Founding is sequential: a later pioneer sees earlier cores.
+Pioneers (a leadership trait, §8.1) that seek and are free become candidates with their hazard
+(R04), visited in ascending index; candidates then act in ascending priority draw (ties:
+index). One recruited meanwhile by an earlier pioneer does not initiate. A pioneer invites its
+free ties with latent demand by descending partner score (R05–R07; ties: index) until the core
+is full: each invitation activates the invitee's demand, and the invitee accepts on its own
+draw (R08). A core below the minimum size means no project. Then each paid facilitator policy,
+for each free accompaniment slot, brokers a core with probability R38: it picks a seeking,
+free, eligible EES at random and recruits a core of its ties the same way; the project is
+accompanied by that policy from the start. A founded project starts in the needs phase (§8.2
+step 1) with its core's mean depth as the depth offered; without formation phases it settles
+its shared base (R14, R43, R55, R15) and runs at once. Founding is sequential: a later pioneer
+sees earlier cores.
 """
 
 from __future__ import annotations
@@ -16,35 +21,41 @@ import numpy as np
 from numba import njit
 
 from mutusim import rng
-from mutusim.catalogue import DT, N_SERVICES, STATUS_FORMING
+from mutusim.catalogue import DT, STATUS_FORMING
 from mutusim.contract.fields import AF, AI, EV, PA, PF, PI, C
 from mutusim.contract.policy_layout import K
+from mutusim.phases.assess_demand import INVITED, activate
 from mutusim.phases.shared import (
     active,
     affordable,
-    collaboration,
-    covered_share,
     draw,
     enrol,
     free,
     is_rival,
     priority_order,
+    settle_shared_base,
     start_running,
 )
 from mutusim.phases.state import helper, log_event
 from mutusim.rules import formation as rf
 from mutusim.rules import initiation as ri
+from mutusim.rules import policies as rp
 
 
 @helper
-def _recruitable(s, j):
-    """Pioneers invite free ties that are convinced and have needs (all free ties when the
-    demand mechanism is off): they show the way to those not yet seeking (§4.2)."""
+def recruitable(s, j):
+    """Pioneers invite free ties with latent demand (all free ties when the demand mechanism is
+    off): they show the way to those not yet seeking (§4.2)."""
     if not free(s, j):
         return False
-    if not s.par[0].mechanisms_demand:
-        return True
-    return s.ai[AI.convinced, j] == 1 and s.ai[AI.n_needed, j] > 0
+    return not s.par[0].mechanisms_demand or s.ai[AI.latent, j] == 1
+
+
+@helper
+def invite(s, j):
+    """An invitation activates the latent demand of ``j`` if it waits (§4.2)."""
+    if s.par[0].mechanisms_activation and s.ai[AI.seeking, j] == 0:
+        activate(s, j, INVITED)
 
 
 @njit(cache=True)
@@ -57,7 +68,7 @@ def recruit_core(s, pioneer):
     m = 0
     for k in range(lo, hi):
         j = s.tie_idx[k]
-        if not _recruitable(s, j):
+        if not recruitable(s, j):
             continue
         score = ri.partner_score(
             ri.needs_overlap(ai[AI.perimeter, pioneer], ai[AI.perimeter, j]),
@@ -83,75 +94,67 @@ def recruit_core(s, pioneer):
         if n_core >= room:
             break
         j = candidate[o]
+        invite(s, j)
         if ri.accepts_partnership(draw(s, j, rng.P_RECRUIT), -neg_score[o]):
             core[n_core] = j
             n_core += 1
     return core[:n_core]
 
 
-@njit(cache=True)
+@helper
+def _slots(q):
+    """Forming projects a facilitator policy can accompany at once."""
+    return q.facilitator_facilitators * q.facilitator_projects_per_facilitator
+
+
+@helper
+def _accompany(s, p, k):
+    """Policy ``k``'s facilitators accompany project ``p``."""
+    s.au_policy[PA.facilitator_load, k] += 1.0
+    s.pi[PI.facilitated, p] = 1
+    s.pi[PI.facilitator_policy, p] = k
+
+
+@helper
 def assign_facilitator(s, p):
-    """A new project gets a funded facilitator from the first facilitator policy with a free
-    slot that can pay its first month (facilitators accompany the formation phases only)."""
+    """A new project gets a facilitator from the first paid facilitator policy with a free
+    slot (facilitators accompany the formation phases only)."""
     if not s.par[0].mechanisms_formation_phases:
         return
     leader = s.pi[PI.leader, p]
     for k in range(len(s.pol)):
         q = s.pol[k]
-        if q.kind != K.facilitator or not active(s, k):
+        if q.kind != K.facilitator or s.au_policy[PA.paid, k] != 1.0 or not s.elig[k, leader]:
             continue
-        slots = q.facilitator_facilitators * q.facilitator_projects_per_facilitator
-        if (
-            s.elig[k, leader]
-            and s.au_policy[PA.facilitator_load, k] < slots
-            and affordable(s, k, q.facilitator_cost_eur_per_project_month)
-        ):
-            s.au_policy[PA.facilitator_load, k] += 1.0
-            s.pi[PI.facilitated, p] = 1
-            s.pi[PI.facilitator_policy, p] = k
+        if s.au_policy[PA.facilitator_load, k] < _slots(q):
+            _accompany(s, p, k)
             return
 
 
 @njit(cache=True)
-def found_project(s, pioneer, core):
-    """A new forming project of the pioneer and its core (ring 0)."""
-    par, af, ai, pf, pi, members = s.par[0], s.af, s.ai, s.pf, s.pi, s.members
+def found_project(s, leader, core, broker):
+    """A new forming project of ``leader`` and its core (ring 0), accompanied by policy
+    ``broker`` when a facilitator brokered it (-1: by the first with a free slot)."""
+    par, pf, pi = s.par[0], s.pf, s.pi
     p = s.n_projects[0]
     s.n_projects[0] += 1
-    shares = np.empty(len(s.modes))
-    for m in range(len(s.modes)):
-        shares[m] = s.modes[m].share
-    pi[PI.mode, p] = rng.categorical(draw(s, p, rng.P_PROJECT_MODE), np.cumsum(shares))
-    pi[PI.leader, p] = pioneer
+    pi[PI.leader, p] = leader
     pi[PI.created_at, p] = s.clock[0]
     pi[PI.status, p] = STATUS_FORMING
     pi[PI.phase, p] = rf.PHASE_NEEDS
-    enrol(s, pioneer, p, 0)
+    enrol(s, leader, p, 0, EV.core)
     for j in core:
-        enrol(s, j, p, 0)
-    n = pi[PI.n_members, p]
-    for k in range(N_SERVICES):
-        needing = 0
-        for m in range(n):
-            needing += (ai[AI.perimeter, members[p, m]] >> k) & 1
-        if rf.service_in_scope(needing, n, par.formation_scope_quorum):
-            pi[PI.scope, p] |= np.int64(1) << np.int64(k)
-    for m in range(n):  # the scope is known only now
-        i = members[p, m]
-        af[AF.covered_value_share, i] = covered_share(s, i, p)
-    pf[PF.depth_offered, p] = pf[PF.sum_depth, p] / n
-    assign_facilitator(s, p)
-    pf[PF.governance, p] = rf.governance_quality(
-        par.projects_governance_base,
-        s.modes[pi[PI.mode, p]].governance_bonus,
-        collaboration(s, p),
-        pi[PI.facilitated, p] == 1,
-        par.projects_facilitator_governance_bonus,
-        draw(s, p, rng.P_PROJECT_GOVERNANCE),
-        par.projects_governance_noise,
-    )
+        enrol(s, j, p, 0, EV.core)
+    pf[PF.depth_offered, p] = pf[PF.sum_depth, p] / pi[PI.n_members, p]
+    if broker >= 0:
+        pi[PI.brokered, p] = 1
+    if broker >= 0 and par.mechanisms_formation_phases:
+        _accompany(s, p, broker)  # facilitators accompany the formation phases only
+    else:
+        assign_facilitator(s, p)
     s.cnt[C.new_projects] += 1.0
     if not par.mechanisms_formation_phases:
+        settle_shared_base(s, p)
         start_running(s, p)
 
 
@@ -168,32 +171,78 @@ def _initiation_boost(s, i):
 
 
 @njit(cache=True)
+def _try_core(s, leader, broker):
+    """Recruit ``leader``'s core and found the project; say whether it was founded."""
+    if s.n_projects[0] >= int(s.par[0].projects_max_projects):
+        s.cnt[C.initiations_failed] += 1.0
+        return False
+    core = recruit_core(s, leader)
+    if len(core) < int(s.par[0].behaviour_core_min_partners):
+        s.cnt[C.initiations_failed] += 1.0
+        log_event(s, leader, EV.initiation_failed, -1, float(len(core)))
+        return False
+    found_project(s, leader, core, broker)
+    return True
+
+
+@njit(cache=True)
+def _broker_cores(s):
+    """Each paid facilitator policy brokers cores among seeking, free, eligible EES (§9)."""
+    ai = s.ai
+    n = ai.shape[1]
+    seekers = np.empty(n, np.int64)
+    n_seekers = -1  # built when first needed
+    for k in range(len(s.pol)):
+        q = s.pol[k]
+        if q.kind != K.facilitator or s.au_policy[PA.paid, k] != 1.0:
+            continue
+        free_slots = int(_slots(q) - s.au_policy[PA.facilitator_load, k])
+        for slot in range(free_slots):
+            u = draw(s, k * 1000 + slot, rng.P_BROKER)
+            if not rp.monthly_event(u, q.facilitator_brokering_rate, DT):
+                continue
+            if n_seekers < 0:
+                n_seekers = 0
+                for i in range(n):
+                    if ai[AI.seeking, i] == 1 and free(s, i):
+                        seekers[n_seekers] = i
+                        n_seekers += 1
+            eligible = 0
+            for m in range(n_seekers):
+                eligible += s.elig[k, seekers[m]]
+            if eligible == 0:
+                break
+            v = draw(s, k * 1000 + slot, rng.P_BROKER + rng.SUB)
+            pick = min(eligible - 1, int(v * eligible))
+            for m in range(n_seekers):
+                i = seekers[m]
+                if s.elig[k, i]:
+                    if pick == 0:
+                        break
+                    pick -= 1
+            if _try_core(s, i, k):
+                s.cnt[C.brokered] += 1.0
+                n_seekers = -1  # the core's members are no longer free
+
+
+@njit(cache=True)
 def initiate_projects(s):
-    """Phase 3: pioneer candidates, then founding in priority order."""
+    """Phase 3: pioneer candidates, founding in priority order, then brokered cores."""
     par, af, ai = s.par[0], s.af, s.ai
     n = af.shape[1]
     pioneers = np.empty(n, np.int64)
     n_pioneers = 0
     for i in range(n):
-        if not (ai[AI.seeking, i] == 1 and free(s, i)):
+        if not (ai[AI.pioneer, i] == 1 and ai[AI.seeking, i] == 1 and free(s, i)):
             continue
-        boost = _initiation_boost(s, i)
         hazard = ri.initiation_probability(
-            af[AF.leadership, i], par.behaviour_pioneer_rate, boost, DT
+            af[AF.leadership, i], par.behaviour_pioneer_rate, _initiation_boost(s, i), DT
         )
         if draw(s, i, rng.P_INITIATE) < hazard:
             pioneers[n_pioneers] = i
             n_pioneers += 1
     for o in priority_order(s, pioneers[:n_pioneers]):
         i = pioneers[o]
-        if ai[AI.project, i] >= 0:
-            continue
-        if s.n_projects[0] >= int(par.projects_max_projects):
-            s.cnt[C.initiations_failed] += 1.0
-            continue
-        core = recruit_core(s, i)
-        if len(core) < int(par.behaviour_core_min_partners):
-            s.cnt[C.initiations_failed] += 1.0
-            log_event(s, i, EV.initiation_failed, -1, float(len(core)))
-            continue
-        found_project(s, i, core)
+        if ai[AI.project, i] < 0:
+            _try_core(s, i, -1)
+    _broker_cores(s)

@@ -8,6 +8,8 @@ anyone debugging a change: ``check_invariants(model.state)``).
 - Facilitator slots in use match the forming projects they accompany, within each policy's
   capacity.
 - Commitment, maturity and covered value share lie in [0, 1]; members have a circle, others not.
+- Demand (§4.2): latent demand needs a convinced leader; only projects past their choices
+  phase offer flexible tiers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mutusim.catalogue import STATUS_DISSOLVED, STATUS_FAILED, STATUS_FORMING
 from mutusim.contract.fields import AF, AI, AU, PA, PF, PI
 from mutusim.contract.policy_layout import K
 from mutusim.phases.state import RunState
+from mutusim.rules.formation import PHASE_CHOICES
 
 TOLERANCE = 1e-6
 
@@ -62,7 +65,21 @@ def violations(s: RunState) -> list[str]:
         values = s.af[AF[name]]
         if np.any(values < -TOLERANCE) or np.any(values > 1 + TOLERANCE):
             found.append(f"{name} outside [0, 1]")
+    found.extend(_demand_violations(s, n_projects))
     found.extend(_account_violations(s, n_projects))
+    return found
+
+
+def _demand_violations(s: RunState, n_projects: int) -> list[str]:
+    found = []
+    ai, pi = s.ai, s.pi[:, :n_projects]
+    if s.par[0]["mechanisms_demand"] and np.any((ai[AI.latent] == 1) & (ai[AI.convinced] == 0)):
+        found.append("latent demand without a convinced leader")
+    if np.any(ai[AI.times_reached] < 0):
+        found.append("negative count of awareness contacts")
+    early = (pi[PI.status] == STATUS_FORMING) & (pi[PI.phase] <= PHASE_CHOICES)
+    if np.any(early & (pi[PI.flexible] == 1)):
+        found.append("flexible tiers chosen before the choices phase ended")
     return found
 
 

@@ -108,7 +108,7 @@ def reassess_commitment(s):
                 par.projects_value_time_constant,
             )
     for k in range(n_leaving):
-        leave(s, leaving[k], EV.exit)
+        leave(s, leaving[k], EV.exit, s.af[AF.commitment, leaving[k]])
         s.cnt[C.exits] += 1.0
     if not par.mechanisms_dissolution:
         return

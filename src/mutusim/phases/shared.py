@@ -20,7 +20,14 @@ import numpy as np
 from numba import njit
 
 from mutusim import rng
-from mutusim.catalogue import SERVICE_VALUE, STATUS_FAILED, STATUS_RUNNING
+from mutusim.catalogue import (
+    MODE_MATURITY_LEAN,
+    MODE_SUITABILITY,
+    N_SERVICES,
+    SERVICE_VALUE,
+    STATUS_FAILED,
+    STATUS_RUNNING,
+)
 from mutusim.contract.fields import AF, AI, AU, EV, PA, PF, PI, C
 from mutusim.contract.policy_layout import K
 from mutusim.phases.state import helper, log_event
@@ -99,8 +106,9 @@ def covered_share(s, i, p):
 
 
 @helper
-def enrol(s, i, p, ring):
-    """EES ``i`` joins project ``p`` in circle ``ring`` (0: pioneer core)."""
+def enrol(s, i, p, ring, code):
+    """EES ``i`` joins project ``p`` in circle ``ring`` (0: founding member), story event
+    ``code`` (core, partner or join)."""
     af, ai = s.af, s.ai
     ai[AI.project, i] = p
     ai[AI.ring, i] = ring
@@ -109,12 +117,13 @@ def enrol(s, i, p, ring):
     af[AF.maturity_at_join, i] = af[AF.maturity, i]
     af[AF.covered_value_share, i] = covered_share(s, i, p)
     _add_member(s, p, i)
-    log_event(s, i, EV.join if ring > 0 else EV.core, p, float(ring))
+    log_event(s, i, code, p, float(ring))
 
 
 @helper
-def leave(s, i, code):
-    """EES ``i`` leaves its project (event ``code``) and starts its re-entry cooldown."""
+def leave(s, i, code, value):
+    """EES ``i`` leaves its project (event ``code`` with ``value``) and starts its re-entry
+    cooldown."""
     ai = s.ai
     p = ai[AI.project, i]
     _remove_member(s, p, i)
@@ -122,7 +131,7 @@ def leave(s, i, code):
     ai[AI.ring, i] = -1
     ai[AI.exits, i] += 1
     ai[AI.cooldown_until, i] = s.clock[0] + 1 + int(s.par[0].behaviour_reentry_cooldown_months)
-    log_event(s, i, code, p, s.af[AF.commitment, i])
+    log_event(s, i, code, p, value)
 
 
 @helper
@@ -131,7 +140,8 @@ def release_all(s, p, code):
     many."""
     n = s.pi[PI.n_members, p]
     for _ in range(n):
-        leave(s, s.members[p, 0], code)
+        i = s.members[p, 0]
+        leave(s, i, code, s.af[AF.commitment, i])
     return n
 
 
@@ -259,6 +269,7 @@ def utility(s, i, p, joining, paying):
     n_after = pi[PI.n_members, p] + 1 if joining else pi[PI.n_members, p]
     sum_size = pf[PF.sum_size, p] + af[AF.size, i] if joining else pf[PF.sum_size, p]
     mode = s.modes[pi[PI.mode, p]]
+    flexible = pi[PI.flexible, p] == 1
     total = re.project_cost(
         n_after,
         mode.fixed_cost_eur_month,
@@ -266,16 +277,20 @@ def utility(s, i, p, joining, paying):
         par.projects_coordination_cost_eur_month,
         heterogeneity(s, p),
     )
+    if flexible:
+        total *= 1.0 + par.formation_tier_cost
     share = re.cost_share(total, n_after, af[AF.size, i], sum_size, par.projects_cost_equity)
     covered = covered_share(s, i, p) if joining else af[AF.covered_value_share, i]
     paid = share - pooled_subsidy(s, i, share, paying)
     standalone = af[AF.standalone_cost, i]
-    fit = re.depth_fit(
-        af[AF.depth, i],
-        pf[PF.depth_offered, p],
-        par.projects_depth_mismatch_weight,
-        s.au[AU.standardisation],
-    )
+    fit = 1.0  # flexible tiers serve each member at its own depth (R56)
+    if not flexible:
+        fit = re.depth_fit(
+            af[AF.depth, i],
+            pf[PF.depth_offered, p],
+            par.projects_depth_mismatch_weight,
+            s.au[AU.standardisation],
+        )
     benefit = re.membership_benefit(
         standalone,
         covered,
@@ -290,6 +305,81 @@ def utility(s, i, p, joining, paying):
     return re.net_utility(
         benefit, paid, standalone, rival_count(s, i, p), par.behaviour_rivalry_weight
     )
+
+
+# ----------------------------------------------------------------------------- shared base
+@helper
+def _choose_mode(s, p):
+    """R55 over the three modes (or the draw of ``projects.modes.*.share`` when the mode does
+    not follow the scope)."""
+    par, pi = s.par[0], s.pi
+    if not par.mechanisms_mode_from_scope:
+        cumulative = 0.0
+        u = draw(s, p, rng.P_PROJECT_MODE)
+        for m in range(len(s.modes)):
+            cumulative += s.modes[m].share
+            if u < cumulative:
+                return m
+        return len(s.modes) - 1
+    n = pi[PI.n_members, p]
+    maturity = 0.0
+    for j in range(n):
+        maturity += s.af[AF.maturity, s.members[p, j]]
+    maturity_fit = maturity / n - 0.5 if n > 0 else 0.0
+    weight = 0.0
+    for k in range(N_SERVICES):
+        if (pi[PI.scope, p] >> k) & 1:
+            weight += SERVICE_VALUE[k]
+    best, best_score = 0, -1e300
+    for m in range(len(s.modes)):
+        fit = 0.0
+        for k in range(N_SERVICES):
+            if (pi[PI.scope, p] >> k) & 1:
+                fit += SERVICE_VALUE[k] * MODE_SUITABILITY[k, m]
+        suitability = fit / (3.0 * weight) if weight > 0.0 else 0.0
+        lean = maturity_fit * MODE_MATURITY_LEAN[m]
+        score = rf.mode_score(
+            suitability,
+            lean,
+            par.projects_mode_maturity_weight,
+            draw(s, p, rng.P_PROJECT_MODE + rng.SUB * (m + 1)),
+            par.projects_mode_noise,
+        )
+        if score > best_score:
+            best, best_score = m, score
+    return best
+
+
+@helper
+def settle_shared_base(s, p):
+    """The shared base of project ``p`` (§8.2 step 3): its scope (R14) over the current
+    members, each member's covered value share (R43), its mode (R55) and its governance
+    (R15). Returns whether the scope holds any service."""
+    par, pf, pi, members = s.par[0], s.pf, s.pi, s.members
+    n = pi[PI.n_members, p]
+    scope = 0
+    for k in range(N_SERVICES):
+        needing = 0
+        for m in range(n):
+            needing += (s.ai[AI.perimeter, members[p, m]] >> k) & 1
+        if rf.service_in_scope(needing, n, par.formation_scope_quorum):
+            scope |= 1 << k
+    pi[PI.scope, p] = scope
+    for m in range(n):
+        i = members[p, m]
+        s.af[AF.covered_value_share, i] = covered_share(s, i, p)
+    mode = _choose_mode(s, p)
+    pi[PI.mode, p] = mode
+    pf[PF.governance, p] = rf.governance_quality(
+        par.projects_governance_base,
+        s.modes[mode].governance_bonus,
+        collaboration(s, p),
+        pi[PI.facilitated, p] == 1,
+        par.projects_facilitator_governance_bonus,
+        draw(s, p, rng.P_PROJECT_GOVERNANCE),
+        par.projects_governance_noise,
+    )
+    return scope != 0
 
 
 # ----------------------------------------------------------------------------- project events

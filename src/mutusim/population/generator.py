@@ -36,6 +36,8 @@ POPULATION_SCALARS: tuple[tuple[str, str], ...] = (
     ("depth_noise", "sd of depth around log10(size)/3"),
     ("tension_mu", "logit location of financial tension"),
     ("tension_sd", "logit sd of financial tension"),
+    ("tension_slope", "logit change of financial tension per tenfold size"),
+    ("pioneer_share", "share of pioneer leaders"),
     ("admin_mu", "logit location of administrative pressure"),
     ("admin_sd", "logit sd of administrative pressure"),
     ("posture_mu", "logit location of cooperative posture"),
@@ -51,6 +53,8 @@ POPULATION_SCALARS: tuple[tuple[str, str], ...] = (
     ("p_province", "probability a tie stays in the province"),
     ("rival_stubs", "competition tie stubs per EES"),
     ("rival_same_province", "probability a rival is in the same province"),
+    ("federation_stubs", "extra tie stubs of a federation member within its federation"),
+    ("rival_size_scale", "log10-size scale of rival similarity (0: size does not matter)"),
 )
 """What the compiled generator reads of a population config, derived from it once."""
 POPULATION_DTYPE = np.dtype([(name, "f8") for name, _ in POPULATION_SCALARS])
@@ -92,6 +96,9 @@ class PopulationInputs(NamedTuple):
     province_cum: np.ndarray
     service_prob: np.ndarray
     thresholds: np.ndarray
+    sector_service: np.ndarray  # (sectors, services) multipliers of service_prob
+    sector_depth: np.ndarray  # depth shift by sector
+    sector_federation: np.ndarray  # share of each sector's EES in its federation
 
 
 def population_inputs(pop: PopulationConfig) -> PopulationInputs:
@@ -110,6 +117,7 @@ def population_inputs(pop: PopulationConfig) -> PopulationInputs:
     s["maturity_slope"] = pop.maturity.size_slope
     s["mean_log10_size"] = math.log10(pop.size.median)
     s["convinced_share"] = pop.convinced_share
+    s["pioneer_share"] = pop.pioneer_share
     s["need_size_effect"] = pop.needs.size_effect
     s["depth_noise"] = pop.needs.depth_noise
     for name, spec in (
@@ -120,6 +128,11 @@ def population_inputs(pop: PopulationConfig) -> PopulationInputs:
     ):
         s[f"{name}_mu"] = logit_normal_location(spec.mean, spec.sd)
         s[f"{name}_sd"] = spec.sd
+    tension = pop.financial_tension
+    s["tension_mu"] = logit_normal_location(
+        tension.mean, math.hypot(tension.sd, tension.size_slope * sd_log10)
+    )  # as for maturity: the mean holds whatever the size slope
+    s["tension_slope"] = tension.size_slope
     thr = pop.adoption_threshold
     s["threshold_mu"] = logit_normal_location(thr.mean, thr.sd)
     s["threshold_sd"] = thr.sd
@@ -131,6 +144,8 @@ def population_inputs(pop: PopulationConfig) -> PopulationInputs:
     s["p_province"] = net.same_province
     s["rival_stubs"] = net.competitors_per_ees / 2.0
     s["rival_same_province"] = net.competitor_same_province
+    s["federation_stubs"] = net.federation_ties / 2.0
+    s["rival_size_scale"] = net.rival_size_scale or 0.0
     return PopulationInputs(
         scalars=s,
         form_cum=np.cumsum([pop.legal_forms.get(f, 0.0) for f in LEGAL_FORMS]),
@@ -139,6 +154,14 @@ def population_inputs(pop: PopulationConfig) -> PopulationInputs:
         province_cum=np.cumsum([pop.provinces.get(p, 0.0) for p in PROVINCES]),
         service_prob=np.array([pop.needs.service_probability[s] for s in SERVICE_NAMES]),
         thresholds=np.array(thr.values if thr.values is not None else [], dtype=np.float64),
+        sector_service=np.array(
+            [
+                [sec.service_multiplier.get(name, 1.0) for name in SERVICE_NAMES]
+                for sec in pop.sectors
+            ]
+        ),
+        sector_depth=np.array([sec.depth_shift for sec in pop.sectors]),
+        sector_federation=np.array([sec.federation_share for sec in pop.sectors]),
     )
 
 
@@ -151,7 +174,8 @@ def _logistic(x: float) -> float:
 def draw_attributes(seed, run, inputs, af, ai):
     """Draw every EES's attributes and initial state into the field-major arrays ``af`` and
     ``ai`` (columns ``AF`` / ``AI``): legal form, sector, province, size, maturity,
-    conviction, needs (perimeter and depth), tension, pressure, posture, leadership, threshold."""
+    conviction, needs (perimeter and depth, by sector), tension (by size), pressure, posture,
+    leadership, threshold, the pioneer trait and federation membership."""
     s = inputs.scalars[0]
     form_cum, sector_cum, sector_mult = inputs.form_cum, inputs.sector_cum, inputs.sector_mult
     service_prob, thresholds = inputs.service_prob, inputs.thresholds
@@ -169,7 +193,8 @@ def draw_attributes(seed, run, inputs, af, ai):
         )
         z = rng.normal_from_key(key, i, rng.P_SIZE)
         raw = math.exp(s.size_mu + math.log(sector_mult[sector[i]]) + s.size_sigma * z)
-        size[i] = min(s.size_max, max(s.size_min, math.ceil(raw)))
+        # ceil of the log-normal draw; the tolerance keeps exp(log(m)) = m + 1e-15 at m
+        size[i] = min(s.size_max, max(s.size_min, math.ceil(raw - 1e-9)))
         log10_size[i] = math.log10(size[i])
         z = rng.normal_from_key(key, i, rng.P_MATURITY)
         af[AF.maturity, i] = _logistic(
@@ -183,13 +208,20 @@ def draw_attributes(seed, run, inputs, af, ai):
         n_needed[i] = 0
         for k in range(len(service_prob)):
             u = rng.uniform_from_key(key, i, rng.P_NEEDS + rng.SUB * k)
-            if u < min(1.0, service_prob[k] * boost):
+            if u < min(1.0, service_prob[k] * inputs.sector_service[sector[i], k] * boost):
                 perimeter[i] |= np.int64(1) << np.int64(k)
                 n_needed[i] += 1
         z = rng.normal_from_key(key, i, rng.P_DEPTH)
-        af[AF.depth, i] = min(1.0, max(0.0, log10_size[i] / 3.0 + s.depth_noise * z))
+        depth = log10_size[i] / 3.0 + inputs.sector_depth[sector[i]] + s.depth_noise * z
+        af[AF.depth, i] = min(1.0, max(0.0, depth))
         z = rng.normal_from_key(key, i, rng.P_TENSION)
-        af[AF.financial_tension, i] = _logistic(s.tension_mu + s.tension_sd * z)
+        af[AF.financial_tension, i] = _logistic(
+            s.tension_mu + s.tension_slope * (log10_size[i] - s.mean_log10_size) + s.tension_sd * z
+        )
+        ai[AI.pioneer, i] = rng.uniform_from_key(key, i, rng.P_PIONEER) < s.pioneer_share
+        ai[AI.federation, i] = (
+            rng.uniform_from_key(key, i, rng.P_FEDERATION) < inputs.sector_federation[sector[i]]
+        )
         z = rng.normal_from_key(key, i, rng.P_ADMIN)
         af[AF.admin_pressure, i] = _logistic(s.admin_mu + s.admin_sd * z)
         z = rng.normal_from_key(key, i, rng.P_POSTURE)
@@ -276,13 +308,29 @@ def _stub_count(key, i, mean_stubs, purpose):
     return whole
 
 
+RIVAL_TRIES = 8
+"""Candidates a competition stub tries before it is dropped, when rivalry needs similar size."""
+
+
 @njit(cache=True)
-def draw_networks(seed, run, ai, n_sectors, scalars):
-    """Social ties (clustered by sector and province) and competition ties (same activity,
-    mostly same province), both undirected, in CSR form: tie_ptr, tie_idx, rival_ptr,
+def _rival_kept(key, i, j, k, t, log10_size, scale):
+    """Whether candidate rival ``j`` of ``i`` (stub ``k``, try ``t``) is similar enough in
+    size (R06 similarity over ``scale``; always when ``scale`` is 0)."""
+    if scale <= 0.0:
+        return True
+    keep = math.exp(-abs(log10_size[i] - log10_size[j]) / scale)
+    return rng.uniform_from_key(key, i, rng.P_RIVAL_KEEP + rng.SUB * (16 * k + t)) < keep
+
+
+@njit(cache=True)
+def draw_networks(seed, run, af, ai, n_sectors, scalars):
+    """Social ties (clustered by sector and province, plus ties inside each sector's
+    federation) and competition ties (same activity, mostly same province, more likely
+    between EES of similar size), both undirected, in CSR form: tie_ptr, tie_idx, rival_ptr,
     rival_idx."""
     s = scalars[0]
-    sector, province = ai[AI.sector], ai[AI.province]
+    sector, province, member = ai[AI.sector], ai[AI.province], ai[AI.federation]
+    log10_size = af[AF.log10_size]
     n = len(sector)
     n_prov = N_PROVINCES
     cell = sector * n_prov + province
@@ -290,14 +338,27 @@ def draw_networks(seed, run, ai, n_sectors, scalars):
     sec_order, sec_start = _groups(sector, n_sectors)
     prov_order, prov_start = _groups(province, n_prov)
     all_order, all_start = _groups(np.zeros(n, np.int64), 1)
+    federation = np.where(member == 1, sector, n_sectors)  # non-members: a group of their own
+    fed_order, fed_start = _groups(federation, n_sectors + 1)
     key = rng.step_key(seed, run, rng.POPULATION_STEP)
     p1 = s.p_sector_province
     p2 = p1 + s.p_sector
     p3 = p2 + s.p_province
-    cap = n * (int(s.tie_stubs) + 1)
+    cap = n * (int(s.tie_stubs) + 1) + n * (int(s.federation_stubs) + 1)
     src = np.empty(cap, np.int64)
     dst = np.empty(cap, np.int64)
     m = 0
+    for i in range(n):
+        if member[i] == 0:
+            continue
+        stubs = _stub_count(key, i, s.federation_stubs, rng.P_FEDERATION_PICK + rng.SUB * 1000)
+        for k in range(stubs):
+            v = rng.uniform_from_key(key, i, rng.P_FEDERATION_PICK + rng.SUB * k)
+            j = _pick(fed_order, fed_start, sector[i], v)
+            if j >= 0 and j != i:
+                src[m] = i
+                dst[m] = j
+                m += 1
     for i in range(n):
         stubs = _stub_count(key, i, s.tie_stubs, rng.P_TIE_KIND + rng.SUB * 1000)
         for k in range(stubs):
@@ -324,11 +385,18 @@ def draw_networks(seed, run, ai, n_sectors, scalars):
         stubs = _stub_count(key, i, s.rival_stubs, rng.P_RIVAL_KIND + rng.SUB * 1000)
         for k in range(stubs):
             u = rng.uniform_from_key(key, i, rng.P_RIVAL_KIND + rng.SUB * k)
-            v = rng.uniform_from_key(key, i, rng.P_RIVAL_PICK + rng.SUB * k)
-            if u < s.rival_same_province:
-                j = _pick(cell_order, cell_start, cell[i], v)
-            else:
-                j = _pick(sec_order, sec_start, sector[i], v)
+            j = -1
+            for t in range(RIVAL_TRIES):
+                first = rng.P_RIVAL_PICK + rng.SUB * k
+                retry = rng.P_RIVAL_RETRY + rng.SUB * (16 * k + t)
+                v = rng.uniform_from_key(key, i, first if t == 0 else retry)
+                if u < s.rival_same_province:
+                    j = _pick(cell_order, cell_start, cell[i], v)
+                else:
+                    j = _pick(sec_order, sec_start, sector[i], v)
+                if j < 0 or j == i or _rival_kept(key, i, j, k, t, log10_size, s.rival_size_scale):
+                    break
+                j = -1
             if j >= 0 and j != i:
                 src[m] = i
                 dst[m] = j
@@ -386,7 +454,7 @@ def generate_population(pop: PopulationConfig, seed: int, run: int) -> Populatio
     inputs = population_inputs(pop)
     af, ai = new_agent_arrays(pop.n_agents)
     draw_attributes(seed, run, inputs, af, ai)
-    nets = draw_networks(seed, run, ai, len(pop.sectors), inputs.scalars)
+    nets = draw_networks(seed, run, af, ai, len(pop.sectors), inputs.scalars)
     return Population(af, ai, *nets, sector_names=tuple(s.name for s in pop.sectors))
 
 

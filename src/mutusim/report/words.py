@@ -52,7 +52,8 @@ def _policy_main(p: Any, lang: str) -> str:
         values = {
             "facilitators": count(p.facilitators, "facilitators", lang),
             "k": p.projects_per_facilitator,
-            "cost": money(p.cost_eur_per_project_month, lang),
+            "contacts": number(p.contacts_per_facilitator_month, lang),
+            "cost": money(p.cost_eur_per_facilitator_month, lang),
         }
     elif kind == "pioneer_reward":
         values = {
@@ -61,8 +62,9 @@ def _policy_main(p: Any, lang: str) -> str:
         }
     elif kind == "awareness":
         values = {
-            "rate": percent(p.conversion_rate, lang, 0),
-            "cost": money(p.cost_eur_per_month, lang),
+            "contacts": number(p.contacts_per_month, lang),
+            "rate": percent(p.conversion_probability, lang, 0),
+            "cost": money(p.cost_eur_per_contact, lang),
         }
     elif kind == "training":
         values = {

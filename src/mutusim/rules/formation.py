@@ -53,12 +53,13 @@ def spread(total: float, total_sq: float, n: int) -> float:
 
 @rule(
     "R11",
-    "Each formation phase can fail; heterogeneity and rivals raise the risk, cooperative "
-    "posture and a funded facilitator lower it.",
+    "Each formation phase can fail; its own cause, heterogeneity and rivals raise the risk, "
+    "cooperative posture and a funded facilitator lower it, with weights of that phase.",
     "§4.1–4.3, §4.8, §8.1, §8.2",
 )
 def phase_failure_probability(
     base_failure: float,
+    cause_factor: float,
     heterogeneity_index: float,
     heterogeneity_weight: float,
     mean_posture: float,
@@ -68,8 +69,9 @@ def phase_failure_probability(
     facilitated: bool,
     facilitation_effect: float,
 ) -> float:
-    """Monthly probability that a forming project fails in its current phase."""
-    p = base_failure * (1.0 + heterogeneity_weight * heterogeneity_index)
+    """Monthly probability that a forming project fails in its current phase;
+    ``cause_factor`` is the phase's own cause (R53, R54; 1 for the others)."""
+    p = base_failure * cause_factor * (1.0 + heterogeneity_weight * heterogeneity_index)
     p *= 1.0 + rivalry_weight * rival_share
     p *= max(0.0, 1.0 - posture_weight * (mean_posture - 0.5))
     if facilitated:
@@ -170,3 +172,65 @@ def collaboration_intensity(sum_posture: float, n_members: int) -> float:
 def financial_plan_accepted(sum_utility: float) -> bool:
     """Whether a forming project may leave the financial-plan phase."""
     return sum_utility >= 0.0
+
+
+@rule(
+    "R53",
+    "The needs inventory fails more often when the group's needs are incoherent: few of the "
+    "services any member needs are needed by a quorum of it.",
+    "§4.1, §8.2 step 1",
+)
+def needs_factor(shared_services: int, any_services: int, weight: float) -> float:
+    """Multiplier (>= 1) of the phase's failure hazard; coherence = shared / any (1 for a group
+    without needs: nothing to reconcile)."""
+    if any_services <= 0:
+        return 1.0
+    return 1.0 + weight * (1.0 - shared_services / any_services)
+
+
+@rule(
+    "R54",
+    "The market evaluation fails more often when the pooled option is expected to cost the "
+    "members more than it brings.",
+    "§8.2 step 4",
+)
+def market_factor(mean_expected_utility: float, weight: float) -> float:
+    """Multiplier (>= 1) of the phase's failure hazard."""
+    return 1.0 + weight * max(0.0, -mean_expected_utility)
+
+
+@rule(
+    "R55",
+    "The pooling mode follows the scope: the value added of each scope service in each mode "
+    "(§7 table), shifted toward co-ownership for mature groups and shared personnel for the "
+    "least mature, plus a random part.",
+    "§7, §4.2",
+)
+def mode_score(
+    suitability: float, maturity_fit: float, maturity_weight: float, u: float, noise: float
+) -> float:
+    """Score of one mode; ``suitability`` in [0, 1] = value-weighted mean fit of the scope's
+    services to the mode; ``maturity_fit`` in [-0.5, 0.5]."""
+    return suitability + maturity_weight * maturity_fit + noise * (u - 0.5)
+
+
+@rule(
+    "R56",
+    "The group chooses flexible tiers of depth when they serve its members better than a "
+    "common denominator, despite their extra cost.",
+    "§8.2 step 5, §4.1",
+)
+def tiers_chosen(utility_tiers: float, utility_common: float) -> bool:
+    """Whether the project offers flexible tiers (summed utilities of both options)."""
+    return utility_tiers > utility_common
+
+
+@rule(
+    "R57",
+    "A member accepts the financial plan when its own expected utility is not negative; the "
+    "others leave before launch.",
+    "§8.2 step 7, §4.5",
+)
+def accepts_plan(expected_utility: float) -> bool:
+    """Whether one member signs the plan."""
+    return expected_utility >= 0.0

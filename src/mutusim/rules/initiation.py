@@ -9,8 +9,8 @@ from mutusim.rules.registry import rule
 
 @rule(
     "R04",
-    "A seeking EES starts a project with a monthly hazard proportional to its leadership "
-    "propensity, raised by a pioneer reward.",
+    "A pioneer with active demand starts a project with a monthly hazard proportional to its "
+    "leadership propensity, raised by a pioneer reward.",
     "§4.2, §8.4",
 )
 def initiation_probability(

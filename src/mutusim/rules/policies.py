@@ -59,13 +59,23 @@ def affordable(
 
 @rule(
     "R38",
-    "A policy event with a yearly rate (conversion by a campaign, a training course, an "
-    "individual grant) happens this month with probability 1 - exp(-rate dt).",
-    "AXE 1, AXE 2; §4.2, §6.1",
+    "A policy event with a yearly rate (a training course, an individual grant, a core "
+    "brokered by a facilitator) happens this month with probability 1 - exp(-rate dt).",
+    "AXE 2; §6.1, §9",
 )
 def monthly_event(u: float, rate: float, dt: float) -> bool:
     """Whether the event happens this month (``rate`` per year, ``dt`` in years)."""
     return u < 1.0 - math.exp(-rate * dt)
+
+
+@rule(
+    "R58",
+    "A yearly rate is a monthly probability 1 - exp(-rate dt) (the hazard over one step).",
+    "—",
+)
+def monthly_probability(rate: float, dt: float) -> float:
+    """Probability of an event of yearly ``rate`` within a step of ``dt`` years."""
+    return 1.0 - math.exp(-rate * dt)
 
 
 @rule("R39", "Training raises maturity by a share of the remaining gap.", "AXE 2; §5.7")
