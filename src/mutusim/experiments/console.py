@@ -18,6 +18,7 @@ import pandas as pd
 
 from mutusim.i18n import DEFAULT_LANGUAGE, t
 from mutusim.i18n.words import (
+    cost_per_extra,
     count,
     interval,
     money,
@@ -157,7 +158,9 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
                 ),
                 number(r["active_projects"], lang, 1),
                 money(r["cumulative_public_spend"], lang),
-                money(r["eur_per_additional_pooled_ees"], lang),
+                "–"
+                if r["scenario"] == frame["scenario"].iloc[0]
+                else cost_per_extra(r, "eur_per_extra_pooled_ees", lang),
             ]
         )
     runs = int(frame["runs"].max())
@@ -168,7 +171,36 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
         level=number(confidence * 100, lang, 0),
         runs=count(runs, "runs", lang),
     )
-    return table(header, rows, numeric={1, 2, 3, 4, 5}) + "\n" + legend(note)
+    return "\n".join(
+        [
+            table(header, rows, numeric={1, 2, 3, 4, 5}),
+            legend(note),
+            *_money_notes(frame, lang, labels),
+        ]
+    ).rstrip("\n")
+
+
+def _money_notes(frame: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> list[str]:
+    """One line per arm that left money unspent or spent without any cap."""
+    notes = []
+    for r in frame.to_dict("records"):
+        name = labels.get(r["scenario"]) or scenario_label(r["scenario"], lang)
+        if r.get("budget") == "unlimited":
+            notes.append(legend(t("console.unlimited", lang, scenario=name)))
+        elif r.get("unspent_flag", False):
+            notes.append(
+                legend(
+                    t(
+                        "console.unspent",
+                        lang,
+                        scenario=name,
+                        unspent=money(r["unspent_eur"], lang),
+                        allocated=money(r["allocated_eur"], lang),
+                        share=number(r["unspent_share"] * 100, lang, 0) + " %",
+                    )
+                )
+            )
+    return notes
 
 
 def _sweep(frame: pd.DataFrame, lang: str, exp: Any) -> str:

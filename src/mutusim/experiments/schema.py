@@ -172,6 +172,13 @@ class Comparison(ExperimentBase):
         min_length=2, description="the arms; the first is the baseline the others are compared to"
     )
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="level of the confidence intervals")
+    discount_rate: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="yearly rate discounting public money and pooled-EES-years in the "
+        "cost-effectiveness figures (month t weighs (1 + rate)^(-t/12)); 0: none",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Comparison:

@@ -207,9 +207,7 @@ def active(s, k):
 def committed(s, k):
     """R59: what policy ``k``'s schedule has released of its allocation by this month."""
     q = s.pol[k]
-    return rp.released_allocation(
-        q.budget_eur, q.spending, q.start_month, q.end_month, s.clock[0]
-    )
+    return rp.released_allocation(q.budget_eur, q.spending, q.start_month, q.end_month, s.clock[0])
 
 
 @helper

@@ -209,7 +209,7 @@ def _comparison_table(rows: list[dict[str, Any]], lang: str) -> str:
                 ),
                 number(r["projects"], lang, 1),
                 money(r["spend"], lang),
-                money(r["cost"], lang),
+                r["cost_text"],
             ]
         )
     return page.table(header, body, numeric={1, 2, 3, 4, 5, 6})

@@ -4,6 +4,7 @@ from the 5 % and 95 % quantiles of the runs). Every sentence comes from the cata
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 
 from mutusim.config import ScenarioConfig
 from mutusim.i18n import t
+from mutusim.i18n.words import cost_per_extra
 from mutusim.plotting.style import (
     category_label,
     count,
@@ -176,7 +178,10 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
             "diff_ci": (s["adoption_diff_lo"], s["adoption_diff_hi"]),
             "projects": s["active_projects"],
             "spend": s["cumulative_public_spend"],
-            "cost": s["eur_per_additional_pooled_ees"],
+            "cost": s.get("eur_per_extra_pooled_ees", np.nan),
+            "cost_text": "–"
+            if name == results.baseline
+            else cost_per_extra(s.to_dict(), "eur_per_extra_pooled_ees", lang),
             "runs": int(s["runs"]),
         }
         sentences = [
@@ -203,22 +208,90 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
                     range=nine_in_ten(points(dlo, lang), points(dhi, lang), lang),
                 )
             )
-            if np.isnan(row["cost"]):
-                sentences.append(
-                    t("report.kf_spend_no_gain", lang, spend=money(row["spend"], lang))
-                )
-            else:
-                sentences.append(
-                    t(
-                        "report.kf_spend",
-                        lang,
-                        spend=money(row["spend"], lang),
-                        cost=money(row["cost"], lang),
-                    )
-                )
+            sentences.extend(
+                money_sentences(s.to_dict(), lang, results.horizon_months, policy_months(results))
+            )
+        elif s.get("budget", "") == "unlimited":
+            sentences.append(t("report.kf_unlimited", lang))
         row["sentences"] = sentences
         rows.append(row)
     return rows
+
+
+def policy_months(results: Any) -> int | None:
+    """Months of the policy period of the compared scenarios (None when unknown)."""
+    periods = {c.policy_period_months for c in results.configs.values()}
+    return min(periods) if periods else None
+
+
+def money_sentences(
+    s: Mapping[str, Any], lang: str, horizon_months: int, policy_period: int | None
+) -> list[str]:
+    """What an arm's money bought, from its summary row: the lasting effect (end of policy
+    period, end of follow-up, pooled-EES-years, each with the 5–95 % range of runs), the cost
+    per additional pooled EES and pooled-EES-year with their bootstrap intervals (or "not
+    meaningful"), and whether its allocation ran out or was left partly unspent."""
+    out = []
+    if "extra_pooled_ees_policy_end" in s and policy_period is not None:
+
+        def effect(name: str) -> str:
+            ci = interval(
+                number(s[name], lang, 0),
+                number(s[f"{name}_low"], lang, 0),
+                number(s[f"{name}_high"], lang, 0),
+                lang,
+            )
+            spread = nine_in_ten(
+                number(s[f"{name}_p05"], lang, 0), number(s[f"{name}_p95"], lang, 0), lang
+            )
+            return f"{ci} ({spread})"
+
+        out.append(
+            t(
+                "report.kf_durability",
+                lang,
+                policy_end=effect("extra_pooled_ees_policy_end"),
+                end=effect("extra_pooled_ees"),
+                ees_years=effect("extra_pooled_ees_years"),
+                policy_years=years_text(min(policy_period, horizon_months), lang),
+                years=years_text(horizon_months, lang),
+            )
+        )
+    spend = money(s["cumulative_public_spend"], lang)
+    if s.get("eur_per_extra_pooled_ees_meaningful", False):
+        out.append(
+            t(
+                "report.kf_spend",
+                lang,
+                spend=spend,
+                cost=cost_per_extra(s, "eur_per_extra_pooled_ees", lang),
+                cost_year=cost_per_extra(s, "eur_per_extra_pooled_ees_year", lang),
+            )
+        )
+    else:
+        out.append(t("report.kf_spend_no_gain", lang, spend=spend))
+    if s.get("budget") == "unlimited":
+        out.append(t("report.kf_unlimited", lang))
+    if s.get("ran_out_share", 0) > 0:
+        out.append(
+            t(
+                "report.kf_ran_out",
+                lang,
+                share=percent(s["ran_out_share"], lang, 0),
+                month=number(s["ran_out_month_median"], lang, 0),
+            )
+        )
+    if s.get("unspent_flag", False):
+        out.append(
+            t(
+                "report.kf_unspent",
+                lang,
+                unspent=money(s["unspent_eur"], lang),
+                allocated=money(s["allocated_eur"], lang),
+                share=percent(s["unspent_share"], lang, 0),
+            )
+        )
+    return out
 
 
 def comparison_headline(
@@ -264,7 +337,7 @@ def comparison_headline(
                 "report.head_cheapest",
                 lang,
                 scenario=cheap["label"],
-                cost=money(cheap["cost"], lang),
+                cost=cheap["cost_text"],
             )
         )
     return out
@@ -317,8 +390,10 @@ def run_sentences(results: Any, lang: str) -> list[str]:
         out.append(t("report.run_projects", lang, range=spread, **counts))
     spend = runs["public_spend"].median()
     if spend > 0:
-        cost = runs["eur_per_pooled_ees"].median()
-        out.append(t("report.run_spend", lang, spend=money(spend, lang), cost=money(cost, lang)))
+        out.append(t("report.run_spend", lang, spend=money(spend, lang)))
+    config = next(iter(results.configs.values()), None)
+    if config is not None and config.unlimited:
+        out.append(t("report.run_unlimited", lang))
     return out
 
 
