@@ -27,7 +27,9 @@ LANGS = ("fr", "en")
 def two_scenarios(sector_config):
     """Timeseries and projects of the federation without policy and with awareness, 6 runs
     each (numba), with a ``scenario`` column."""
-    aware = mutusim.load_config(sector_config, ["policies=[awareness]", "budget_eur=5e5"])
+    aware = mutusim.load_config(
+        sector_config, ["policies=[awareness]", "policies.0.budget_eur=5e5"]
+    )
     series, projects = [], []
     for name, config in (("baseline", sector_config), ("awareness", aware)):
         result = mutusim.simulate(config, runs=6, seed=0, engine="numba")
@@ -50,8 +52,8 @@ runs: 6
 chunk_runs: 6
 scenarios:
   - name: baseline
-  - {name: facilitator, policies: [facilitator], budget_eur: 500000}
-  - {name: awareness, policies: [awareness], budget_eur: 500000}
+  - {name: facilitator, policies: [facilitator], set: {policies.0.budget_eur: 500000}}
+  - {name: awareness, policies: [awareness], set: {policies.0.budget_eur: 500000}}
 """,
         "sweep": """
 name: plot_sweep

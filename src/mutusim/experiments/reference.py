@@ -60,6 +60,7 @@ scenarios:
       policies.0.eligibility.size_max: 9
       policies.0.eligibility.provinces: [hainaut]
       policies.1.facilitators: 1
+      policies.1.budget_eur: 500000
 """,
     "sweep": """\
 # Adoption over the subsidy rate and the pioneers' initiative: a 3 x 3 grid, 20 runs a point.
