@@ -4,6 +4,7 @@ policy, sweep tables, SALib indices, replication counts."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -171,6 +172,61 @@ def budgets(exp, runs: pd.DataFrame, cells: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=None if rows else columns)
 
 
+FACTORIAL_OUTCOMES = ("adoption_share", "adopters", "pooled_ees_years", "cumulative_public_spend")
+"""Outcomes whose factorial effects are reported (those the runs hold)."""
+
+
+def factorial_contrasts(levels: pd.DataFrame, values: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per run, each main effect and two-way interaction of a 2^k design.
+
+    ``levels``: one row per cell, a 0/1 column per factor; ``values``: the outcome, one row per
+    cell (same order), one column per run. The main effect of A is the mean, over the
+    combinations of the other factors, of (A on − A off); the interaction of A and B is the
+    mean of ((A on − A off) with B on − (A on − A off) with B off), i.e. AB − A − B + none for
+    two factors: how much more A does when B is there."""
+    x = 2 * levels.to_numpy(dtype=float) - 1  # ±1 coding
+    y = values.to_numpy(dtype=float)
+    cells = len(x)
+    names = list(levels.columns)
+    out = {}
+    for i, a in enumerate(names):
+        out[a] = 2 * (x[:, i] @ y) / cells
+    for i, j in itertools.combinations(range(len(names)), 2):
+        out[f"{names[i]} x {names[j]}"] = 4 * ((x[:, i] * x[:, j]) @ y) / cells
+    return out
+
+
+def factorial(exp, runs: pd.DataFrame) -> pd.DataFrame:
+    """Main effects and two-way interactions of a factorial experiment, per outcome: the mean
+    over paired runs with its t-interval and the 5–95 % range of runs."""
+    factors = list(exp.factors)
+    columns = [f"param.{name}" for name in factors]
+    cells = (
+        runs.groupby("scenario")[columns]
+        .first()
+        .rename(columns=dict(zip(columns, factors, strict=True)))
+    )
+    rows = []
+    for outcome in (o for o in FACTORIAL_OUTCOMES if o in runs):
+        values = runs.pivot(index="scenario", columns="run", values=outcome).loc[cells.index]
+        for term, per_run in factorial_contrasts(cells, values).items():
+            m, lo, hi = mean_ci(per_run, exp.confidence)
+            rows.append(
+                {
+                    "term": term,
+                    "kind": "interaction" if " x " in term else "main",
+                    "outcome": outcome,
+                    "runs": len(per_run),
+                    "effect": m,
+                    "effect_lo": lo,
+                    "effect_hi": hi,
+                    **spread(per_run, "effect"),
+                    "clear": bool(lo > 0 or hi < 0),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def sweep(exp, runs: pd.DataFrame) -> pd.DataFrame:
     """Per design point: its parameter values, the number of runs, and each outcome's mean
     with its t-interval at 95 % (``OUTCOME_lo``, ``OUTCOME_hi``): a sweep is read against
@@ -254,7 +310,12 @@ def analyse(exp, cells, runs: pd.DataFrame) -> dict[str, Any]:
         table = comparison(exp, runs, cells)
         extra["budgets"] = budgets(exp, runs, cells)
     else:
-        kind = {"sweep": sweep, "sensitivity": sensitivity, "replication": replication}
+        kind = {
+            "factorial": factorial,
+            "sweep": sweep,
+            "sensitivity": sensitivity,
+            "replication": replication,
+        }
         table = kind[exp.kind](exp, runs)
     return {
         "table": table,

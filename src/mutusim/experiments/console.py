@@ -106,6 +106,8 @@ def summary_text(
         labels = scenario_labels(result["experiment"], lang)
     if kind == "comparison":
         return _comparison(frame, lang, labels or {}, result.get("experiment"))
+    if kind == "factorial":
+        return _factorial(frame, lang)
     if kind == "sweep":
         return _sweep(frame, lang, result.get("experiment"))
     if kind == "sensitivity":
@@ -201,6 +203,37 @@ def _money_notes(frame: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> l
                 )
             )
     return notes
+
+
+def _factorial(frame: pd.DataFrame, lang: str) -> str:
+    """Main effects and interactions on adoption (points), with intervals and the range of
+    9 runs in 10."""
+    shown = frame[frame["outcome"] == "adoption_share"]
+    header = [
+        t("console.col_term", lang),
+        t("console.col_effect", lang),
+        t("console.col_nine", lang),
+    ]
+    rows = []
+    for r in shown.to_dict("records"):
+        term = r["term"].replace(" x ", " × ")
+        if r["kind"] == "interaction":
+            term = t("console.interaction", lang, term=term)
+        rows.append(
+            [
+                term,
+                interval(
+                    _pct(r["effect"], lang, True),
+                    _pct(r["effect_lo"], lang, True),
+                    _pct(r["effect_hi"], lang, True),
+                    lang,
+                ),
+                f"{_pct(r['effect_p05'], lang, True)} – {_pct(r['effect_p95'], lang, True)}",
+            ]
+        )
+    runs = int(frame["runs"].max()) if len(frame) else 0
+    note = t("console.legend_factorial", lang, runs=count(runs, "runs", lang))
+    return table(header, rows, numeric={1, 2}) + "\n" + legend(note)
 
 
 def _sweep(frame: pd.DataFrame, lang: str, exp: Any) -> str:

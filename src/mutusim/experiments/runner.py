@@ -48,7 +48,7 @@ from mutusim.experiments.schema import PRESENTATION, Experiment, Sensitivity, Sw
 from mutusim.lock import folder_lock
 from mutusim.results import check_finite, git_commit, package_versions, source_sha256
 
-KINDS = ("comparison", "sweep", "sensitivity", "replication")
+KINDS = ("comparison", "factorial", "sweep", "sensitivity", "replication")
 
 MANIFEST_SECONDS = 1.0
 """Longest time between two saves of the manifest while chunks are stored."""
