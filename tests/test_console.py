@@ -47,7 +47,7 @@ runs: 3
 parameters:
   behaviour.pioneer_rate: {values: [0.1, 0.4]}
   policies.0.rate: {values: [0.2, 0.6]}
-  budget_eur: {values: [1000000]}
+  policies.0.budget_eur: {values: [1000000]}
 """
 
 

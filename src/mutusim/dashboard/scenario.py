@@ -259,7 +259,7 @@ def compare(
     base_years = pooled_ees_years(baseline_ts).sort_index()
     scen_years = pooled_ees_years(scenario_ts).sort_index()
     cost = cost_effectiveness(
-        (scen_final["cumulative_public_spend"] - base_final["cumulative_public_spend"]).to_numpy(
+        (scen_years["public_eur_discounted"] - base_years["public_eur_discounted"]).to_numpy(
             dtype=float
         ),
         {

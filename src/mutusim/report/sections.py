@@ -169,6 +169,8 @@ def key_figures(results: Results, lang: str) -> str:
         body += _target_group_table(results, lang)
     elif results.kind == "run":
         body = f'<div class="headline">{page.paragraphs(words.run_sentences(results, lang))}</div>'
+    elif results.kind == "factorial":
+        body = page.bullets(words.factorial_sentences(results, lang))
     elif results.kind == "sweep":
         body = page.paragraphs(words.sweep_sentences(results, lang))
     elif results.kind == "sensitivity":

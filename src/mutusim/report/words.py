@@ -397,6 +397,34 @@ def run_sentences(results: Any, lang: str) -> list[str]:
     return out
 
 
+def factorial_sentences(results: Any, lang: str) -> list[str]:
+    """One sentence per main effect and interaction of a factorial design, on adoption at the
+    horizon: the mean over paired runs, its 95 % interval and the range of 9 runs in 10."""
+    table = results.summary
+    out = [t("report.factorial_intro", lang, years=years_text(results.horizon_months, lang))]
+    for r in table[table["outcome"] == "adoption_share"].to_dict("records"):
+        digits = interval_digits((r["effect_lo"], r["effect_hi"]))
+        key = (
+            "report.factorial_interaction"
+            if r["kind"] == "interaction"
+            else "report.factorial_main"
+        )
+        out.append(
+            t(
+                key,
+                lang,
+                term=r["term"].replace(" x ", " × "),
+                effect=points(r["effect"], lang, digits),
+                lo=points(r["effect_lo"], lang, digits),
+                hi=points(r["effect_hi"], lang, digits),
+                range=nine_in_ten(
+                    points(r["effect_p05"], lang), points(r["effect_p95"], lang), lang
+                ),
+            )
+        )
+    return out
+
+
 def design_text(results: Any, lang: str) -> str:
     """The actual design of a sweep or sensitivity analysis in words: "Plan complet sur
     2 facteurs : 3 × 3 (9 points), 10 simulations par point", "Hypercube latin de 40
