@@ -404,6 +404,8 @@ def KeyFigures(result: Comparison):
                 language,
                 low=points(result.difference_low, language),
                 high=points(result.difference_high, language),
+                p05=points(result.difference_p05, language),
+                p95=points(result.difference_p95, language),
             ),
             "difference",
             "mean",

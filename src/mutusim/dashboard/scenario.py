@@ -189,6 +189,8 @@ class Comparison:
     difference_mean: float  # paired difference in adoption share at the horizon
     difference_low: float  # 95 % confidence interval of the mean difference
     difference_high: float
+    difference_p05: float  # 5–95 % range of the paired differences over runs
+    difference_p95: float
     additional_adopters: float  # mean paired difference in pooled EES
     cost: dict  # the cost-effectiveness columns of ``experiments.cost_effectiveness``
     spend: pd.DataFrame  # columns: policy (type), step, eur (mean cumulative spend over runs)
@@ -287,6 +289,8 @@ def compare(
         difference_mean=mean,
         difference_low=mean - half,
         difference_high=mean + half,
+        difference_p05=float(np.quantile(diff, 0.05)),
+        difference_p95=float(np.quantile(diff, 0.95)),
         additional_adopters=extra,
         cost=cost,
         spend=spend_table(scenario_ts),
