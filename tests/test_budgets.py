@@ -5,6 +5,8 @@ intervals checked against a case with a known answer."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -188,3 +190,20 @@ def test_a_cost_from_an_effect_that_may_be_nil_is_not_meaningful():
         row["eur_per_extra_pooled_ees_year_high"],
     )
     assert low < point < high and point == pytest.approx(1e6 / 300.0, rel=0.05)
+
+
+def test_every_output_of_an_unlimited_run_says_so():
+    from mutusim.experiments.console import run_summary_text
+    from mutusim.i18n import t
+    from mutusim.report.words import run_sentences
+
+    cfg = load_config(
+        GRANTS,
+        [*SMALL, "horizon_months=24", "budget_eur=null", "budget=unlimited"],
+    )
+    result = mutusim.simulate(cfg, runs=2, seed=1)
+    for lang in ("fr", "en"):
+        assert "budget: unlimited" in run_summary_text(result, lang)
+
+    folder = SimpleNamespace(runs=result.runs, horizon_months=24, configs={cfg.name: cfg})
+    assert t("report.run_unlimited", "en") in run_sentences(folder, "en")

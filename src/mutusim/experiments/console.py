@@ -357,6 +357,8 @@ def run_summary_text(result: Any, lang: str = DEFAULT_LANGUAGE) -> str:
         )
     )
     lines.append(t("console.run_spend", lang, spend=money(runs["public_spend"].median(), lang)))
+    if config.unlimited:
+        lines.append(t("console.unlimited", lang, scenario=scenario_label(config.name, lang)))
     if n > 1:
         lines.append(t("console.run_legend", lang))
     return "\n".join(textwrap.fill(line, WIDTH, subsequent_indent="    ") for line in lines)
