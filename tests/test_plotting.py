@@ -149,7 +149,7 @@ def test_comparison_chart(experiments, lang):
     summary = experiments["cmp"]
     fig = plotting.comparison_chart(summary, lang=lang, horizon_years=10)
     arms = summary.iloc[1:]
-    has_cost = arms["eur_per_additional_pooled_ees"].notna().any()
+    has_cost = arms["eur_per_extra_pooled_ees"].notna().any()
     check_panels(fig, 2 if has_cost else 1)
     effect = fig.axes[0]
     assert effect.get_xlabel() == t("fig.adoption_diff_axis", lang)
@@ -163,7 +163,7 @@ def test_comparison_chart(experiments, lang):
 
 def test_comparison_chart_in_french_writes_euros_the_french_way(experiments):
     summary = experiments["cmp"]
-    cost = summary["eur_per_additional_pooled_ees"].dropna()
+    cost = summary["eur_per_extra_pooled_ees"].dropna()
     if cost.empty:
         pytest.skip("no scenario pooled more EES than the baseline")
     fr = texts(plotting.comparison_chart(summary, lang="fr"))
