@@ -61,13 +61,13 @@ def spending(arm_runs: pd.DataFrame, config: Any) -> dict[str, Any]:
         if months
         else pd.Series(np.nan, index=arm_runs.index)
     )
-    unspent = allocated - spent if allocated == allocated else float("nan")
+    unspent = float("nan") if unlimited else allocated - spent
     return {
         "budget": "unlimited" if unlimited else "allocated",
         "allocated_eur": allocated,
         "spent_eur": spent,
         "unspent_eur": unspent,
-        "unspent_share": unspent / allocated if allocated and allocated == allocated else 0.0,
+        "unspent_share": unspent / allocated if not unlimited and allocated > 0 else 0.0,
         "ran_out_share": float(first.notna().mean()),
         "ran_out_month_median": float(first.median()) if first.notna().any() else float("nan"),
     }
