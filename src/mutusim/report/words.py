@@ -85,16 +85,19 @@ def _policy_main(p: Any, lang: str) -> str:
     return t(f"report.policy.{kind}", lang, **values)
 
 
-def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
-    """One sentence: what the policy does, with its intensity, window, own budget and
+def describe_policy(policy: Any, lang: str, policy_months: int) -> str:
+    """One sentence: what the policy does, with its intensity, window (when it is not the
+    whole policy period of ``policy_months``), own allocation and how it is spent, and
     eligibility (e.g. "Subvention de 50 % des coûts mutualisés …, budget propre 2 M€")."""
     parts = [_policy_main(policy, lang)]
-    if policy.start_month > 0 or policy.end_month < horizon_months:
+    if policy.start_month > 0 or policy.end_month < policy_months:
         parts.append(
             t("report.policy_window", lang, start=policy.start_month, end=policy.end_month)
         )
     if policy.budget_eur is not None:
         parts.append(t("report.policy_budget", lang, budget=money(policy.budget_eur, lang)))
+    if policy.spending != "as_demand":
+        parts.append(t(f"report.spending.{policy.spending}", lang))
     parts.extend(eligibility_words(policy.eligibility, lang))
     return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
 
@@ -123,13 +126,17 @@ def describe_scenario(config: ScenarioConfig, lang: str) -> tuple[str, list[str]
     """The scenario's budget line and one sentence per policy."""
     if not config.policies:
         return t("report.no_policy", lang), []
-    head = t(
-        "report.scenario_budget",
-        lang,
-        budget=money(config.budget_eur, lang),
-        years=years_text(config.horizon_months, lang),
-    )
-    return head, [describe_policy(p, lang, config.horizon_months) for p in config.policies]
+    period = min(config.policy_period_months, config.horizon_months)
+    if config.unlimited:
+        head = t("report.scenario_unlimited", lang, years=years_text(period, lang))
+    else:
+        head = t(
+            "report.scenario_budget",
+            lang,
+            budget=money(config.total_budget(), lang),
+            years=years_text(period, lang),
+        )
+    return head, [describe_policy(p, lang, period) for p in config.policies]
 
 
 def describe_overrides(overrides: dict[str, Any], lang: str) -> list[str]:
