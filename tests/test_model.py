@@ -21,7 +21,12 @@ def test_result_tables_have_the_promised_columns(sector_result, sector_config):
     ts = sector_result.timeseries
     assert set(REQUIRED) <= set(ts.columns)
     assert len(ts) == 3 * (sector_config.horizon_months + 1)
-    assert ts.groupby("run")["step"].apply(list).map(lambda s: s == list(range(sector_config.horizon_months + 1))).all()
+    assert (
+        ts.groupby("run")["step"]
+        .apply(list)
+        .map(lambda s: s == list(range(sector_config.horizon_months + 1)))
+        .all()
+    )
     runs = sector_result.runs
     assert list(runs["run"]) == [0, 1, 2]
     assert (runs["n_agents"] == 60).all() and (runs["seed"] == 8).all()
