@@ -394,7 +394,7 @@ def circle_timing(runs: int = 40, n_agents: int = 2000, seed: int = 11) -> pd.Da
 
 
 def small_ees_gain(runs: int = 2, n_agents: int = 2000, seed: int = 11) -> pd.DataFrame:
-    """Maturity gain over ten years by size class, members versus others (Mesa model)."""
+    """Maturity gain over the horizon by size class, members versus others (Mesa model)."""
     from mutusim.model import MutualisationModel
 
     rows = []
@@ -510,7 +510,8 @@ def write_validation(
             ),
             "## Circles: month at which each circle reached half its final size (§8.4)",
             _markdown(circles),
-            "## Maturity gain over ten years by size class (0 micro, 1 small, 2 medium/large)",
+            "## Maturity gain over the horizon (15 years) by size class "
+            "(0 micro, 1 small, 2 medium/large)",
             _markdown(gains),
             "## Bass docking on the numba engine",
             _markdown(bass),
