@@ -26,8 +26,9 @@ DETECTED = {
     "competition",  # §4.3: −0.3 points, below the relevant effect
     "facilitator_formation",  # §4.8: clears it at full size only just
     "awareness_demand",  # §4.2, AXE 1
-    "tie_clustering",  # §2, §4.1, §4.3
 }
+# tie_clustering (§2, §4.1, §4.3) is detected at full size only (+0.48 points [+0.28, +0.69],
+# below its relevant effect); at test size its interval includes zero: reported, not asserted.
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,9 @@ def test_circles_fill_outward_from_the_pioneer_core():
 def test_small_low_maturity_members_gain_most():
     """§9.1: among members, micro EES (lowest maturity) gain more maturity than large ones,
     and members gain more than non-members of the same class."""
-    gains = validation.small_ees_gain(runs=1, n_agents=1500, seed=11).set_index(
+    # 3,000 EES x 2 runs: the medium/large class needs a few tens of members (at 1,500 x 1 it
+    # has about seven, and one of them decides the comparison); full size: docs/validation
+    gains = validation.small_ees_gain(runs=2, n_agents=3000, seed=11).set_index(
         ["size_class", "member"]
     )["gain"]
     assert gains[(0, True)] > gains[(2, True)]
