@@ -49,7 +49,7 @@ def test_cli_run_writes_results_with_provenance(tmp_path):
     assert {n for n in names if n.startswith(".")} == {".mutusim.lock"}  # no temporary left
     ts = pd.read_parquet(out / "timeseries.parquet")
     runs = pd.read_parquet(out / "runs.parquet")
-    assert sorted(ts["run"].unique()) == [0, 1] and ts["step"].max() == 120
+    assert sorted(ts["run"].unique()) == [0, 1] and ts["step"].max() == 180
     assert list(runs["seed"]) == [5, 5] and list(runs["n_agents"]) == [60, 60]
     manifest = json.loads((out / "manifest.json").read_text())
     expected = load_config("configs/sector.yaml", ["behaviour.pioneer_rate=0.3"])
