@@ -21,6 +21,7 @@ def small_wallonia() -> mutusim.ScenarioConfig:
         [
             "population.n_agents=800",
             "horizon_months=60",
+            "budget_eur=null",  # the total is the sum of the allocations
             *(f"policies.{k}.budget_eur=66666" for k in range(6)),
         ],
     )

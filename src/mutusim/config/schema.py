@@ -1348,10 +1348,12 @@ class ScenarioConfig(Strict):
     projects: Projects = Projects()
     commitment: Commitment = Commitment()
     benefits: Benefits = Benefits()
-    budget: Literal["allocated", "unlimited"] = Field(
+    budget: Literal["allocated", "unlimited"] = param(
         "allocated",
+        unit="choice",
         description="`allocated`: every policy spends at most its own allocation and the "
         "total; `unlimited`: no cap at all (said in every output)",
+        source="scenario choice",
     )
     budget_eur: NonNegative | None = param(
         None,
