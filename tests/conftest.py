@@ -18,5 +18,10 @@ def small_wallonia() -> mutusim.ScenarioConfig:
     """The Walloon population scaled down to 800 EES, with every policy on, 60 months."""
     return mutusim.load_config(
         "configs/scenarios/all_policies.yaml",
-        ["population.n_agents=800", "horizon_months=60", "budget_eur=400000"],
+        [
+            "population.n_agents=800",
+            "horizon_months=60",
+            "budget_eur=null",  # the total is the sum of the allocations
+            *(f"policies.{k}.budget_eur=66666" for k in range(6)),
+        ],
     )

@@ -49,7 +49,7 @@ def test_cli_run_writes_results_with_provenance(tmp_path):
     assert {n for n in names if n.startswith(".")} == {".mutusim.lock"}  # no temporary left
     ts = pd.read_parquet(out / "timeseries.parquet")
     runs = pd.read_parquet(out / "runs.parquet")
-    assert sorted(ts["run"].unique()) == [0, 1] and ts["step"].max() == 120
+    assert sorted(ts["run"].unique()) == [0, 1] and ts["step"].max() == 180
     assert list(runs["seed"]) == [5, 5] and list(runs["n_agents"]) == [60, 60]
     manifest = json.loads((out / "manifest.json").read_text())
     expected = load_config("configs/sector.yaml", ["behaviour.pioneer_rate=0.3"])
@@ -112,7 +112,7 @@ def test_run_writes_spreadsheets_and_refuses_another_runs_folder(tmp_path, capsy
     assert list(sheets["runs"]["run_seed"].astype(int)) == list(runs["run_seed"])  # exact, as text
     shown = sheets["runs"][runs.columns].drop(columns="run_seed")
     pd.testing.assert_frame_equal(shown, runs.drop(columns="run_seed"), check_dtype=False)
-    assert len(sheets["months"]) == 121
+    assert len(sheets["months"]) == 181  # months 0 to 180
     assert (
         sheets["months"]["adoption_share_p05"] <= sheets["months"]["adoption_share_median"]
     ).all()
@@ -120,7 +120,7 @@ def test_run_writes_spreadsheets_and_refuses_another_runs_folder(tmp_path, capsy
     again = _main(capsys, *common, "--format", "csv")
     assert again.returncode == 0, again.stderr
     assert pd.read_csv(out / "runs.csv").shape[0] == 3
-    assert pd.read_csv(out / "months.csv").shape[0] == 121
+    assert pd.read_csv(out / "months.csv").shape[0] == 181
     # Another run (another seed) is refused, before simulating, unless --force.
     other = _main(capsys, *common, "--seed", "7")
     _one_line_error(other, str(out), "another run", "--force")

@@ -28,9 +28,13 @@ scenarios:
       fr: "Subvention ciblée : moins de 10 travailleurs, Hainaut"
       en: "Targeted subsidy: under 10 workers, Hainaut"
     policies: [pooled_subsidy]
-    budget_eur: 1000000
-    set: {policies.0.eligibility.size_max: 9, policies.0.eligibility.provinces: [hainaut]}
-  - {name: individual_subsidy, policies: [individual_subsidy], budget_eur: 1000000}
+    set:
+      policies.0.budget_eur: 1000000
+      policies.0.eligibility.size_max: 9
+      policies.0.eligibility.provinces: [hainaut]
+  - name: individual_subsidy
+    policies: [individual_subsidy]
+    set: {policies.0.budget_eur: 1000000}
 """
 
 SWEEP = """
@@ -43,7 +47,7 @@ runs: 3
 parameters:
   behaviour.pioneer_rate: {values: [0.1, 0.4]}
   policies.0.rate: {values: [0.2, 0.6]}
-  budget_eur: {values: [1000000]}
+  policies.0.budget_eur: {values: [1000000]}
 """
 
 

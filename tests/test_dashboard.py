@@ -74,7 +74,7 @@ def test_levers_make_the_scenario():
     assert subsidy.rate == 0.6 and facilitator.facilitators == 2
     assert reward.reward_eur == 5000 and awareness.contacts_per_month == 250
     assert config.budget_eur == 3e6
-    assert all(p.budget_eur == 3e6 for p in config.policies)
+    assert all(p.budget_eur == 3e6 / 5 for p in config.policies)  # equal shares of the total
     none = scenario_config(Levers(subsidy_rate=0, facilitators=0))
     assert none.policies == [] and none.budget_eur == 0
     assert none.population.n_agents > 6000
@@ -95,7 +95,7 @@ def test_a_policy_can_be_targeted_timed_and_given_its_own_budget():
     subsidy, facilitator = scenario_config(levers).policies
     assert subsidy.eligibility.size_max == 9 and subsidy.eligibility.provinces == ["hainaut"]
     assert (subsidy.start_month, subsidy.end_month, subsidy.budget_eur) == (12, 72, 1e6)
-    assert facilitator.budget_eur == levers.budget_eur  # nothing set: the total budget
+    assert facilitator.budget_eur == levers.budget_eur - 1e6  # nothing set: what is left
     assert facilitator.eligibility.sectors == ["safa_family_help"]  # other population's dropped
     # Untouched fields keep the policy file's values; the top of the slider is "no limit".
     assert scenario_config(Levers()).policies[0].eligibility.size_max == 250
@@ -128,13 +128,14 @@ def test_comparison_is_paired_and_reports_progress():
     assert shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
     # Same draws, same (empty) policy set: the scenario is the baseline, run for run.
     assert same.difference_mean == 0 and same.difference_low == same.difference_high == 0
-    assert same.scenario.public_eur == 0 and same.eur_per_additional is None
+    assert same.scenario.public_eur == 0
+    assert not same.cost["eur_per_extra_pooled_ees_meaningful"]
     assert set(same.fan["arm"]) == {"baseline", "scenario"}
-    assert same.fan.groupby("arm").size().tolist() == [121, 121]
+    assert same.fan.groupby("arm").size().tolist() == [181, 181]
 
     levers = Levers(population="federation", subsidy_rate=0.5, awareness_contacts=300)
     result = run_comparison(levers, runs=6, seed=3)
-    assert result.runs == 6 and result.n_agents == 60 and result.horizon_months == 120
+    assert result.runs == 6 and result.n_agents == 60 and result.horizon_months == 180
     assert result.difference_low <= result.difference_mean <= result.difference_high
     assert result.scenario.public_eur > 0
     assert result.baseline.adoption_low <= result.baseline.adoption_median
@@ -145,7 +146,7 @@ def test_comparison_is_paired_and_reports_progress():
 
 def test_agent_run_records_projects_and_circles():
     run = record_run(Levers(subsidy_rate=0.5, awareness_contacts=300), seed=0)
-    assert run.n_agents == 60 and run.project.shape == (121, 60)
+    assert run.n_agents == 60 and run.project.shape == (181, 60)
     assert run.positions.shape == (60, 2) and len(run.edges) > 0
     members = run.project >= 0
     assert np.array_equal(members, run.ring >= 0)
@@ -346,11 +347,11 @@ def test_dashboard_in_a_browser(dashboard_server):
             # The agent view steps month by month.
             expect(page.locator(".mutusim-network img")).to_be_visible()
             month = page.locator(".mutusim-lever-month")
-            expect(month).to_contain_text("24 / 120")
+            expect(month).to_contain_text("24 / 180")
             page.click(".mutusim-step")
-            expect(month).to_contain_text("25 / 120")
+            expect(month).to_contain_text("25 / 180")
             page.click(".mutusim-step-year")
-            expect(month).to_contain_text("37 / 120")
+            expect(month).to_contain_text("37 / 180")
 
             # English.
             page.click(".mutusim-lang-en")

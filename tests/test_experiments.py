@@ -35,8 +35,8 @@ runs: 6
 chunk_runs: 3
 scenarios:
   - name: baseline
-  - {{name: facilitator, policies: [facilitator], budget_eur: 500000}}
-  - {{name: awareness, policies: [awareness], budget_eur: 500000}}
+  - {{name: facilitator, policies: [facilitator], set: {{policies.0.budget_eur: 500000}}}}
+  - {{name: awareness, policies: [awareness], set: {{policies.0.budget_eur: 500000}}}}
 """
 
 
@@ -59,7 +59,7 @@ def test_comparison_end_to_end(tmp_path):
         f"read_parquet('{out}/timeseries/**/*.parquet', hive_partitioning=true) group by 1"
     ).df()
     assert set(ts["scenario"]) == {"baseline", "facilitator", "awareness"}
-    assert (ts["n"] == 6 * 121).all() and (ts["last"] == 120).all()
+    assert (ts["n"] == 6 * 181).all() and (ts["last"] == 180).all()
     # paired runs: every scenario uses the same run indices and seed
     pairs = runs.groupby("scenario")["run"].apply(sorted)
     assert all(p == list(range(6)) for p in pairs)

@@ -31,7 +31,7 @@ runs: 16
 chunk_runs: 1
 scenarios:
   - name: baseline
-  - {name: awareness, policies: [awareness], budget_eur: 500000}
+  - {name: awareness, policies: [awareness], set: {policies.0.budget_eur: 500000}}
 """
 
 

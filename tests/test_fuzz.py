@@ -180,7 +180,11 @@ EXPERIMENTS = [
         "chunk_runs": 2,
         "scenarios": [
             {"name": "baseline"},
-            {"name": "awareness", "policies": ["awareness"], "budget_eur": 100000},
+            {
+                "name": "awareness",
+                "policies": ["awareness"],
+                "set": {"policies.0.budget_eur": 100000},
+            },
         ],
     },
     {

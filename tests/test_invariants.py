@@ -14,12 +14,16 @@ from mutusim.phases.invariants import check_invariants, violations
 SCENARIOS = {
     "all_policies_tight": (
         "configs/scenarios/all_policies.yaml",
-        ["population.n_agents=1200", "budget_eur=300000", "projects.max_members=8"],
+        [
+            "population.n_agents=1200",
+            *(f"policies.{k}.budget_eur=50000" for k in range(6)),
+            "projects.max_members=8",
+        ],
     ),
     "sector_no_demand": ("configs/sector.yaml", ["mechanisms.demand=false"]),
     "facilitators_few_slots": (
         "configs/scenarios/facilitator.yaml",
-        ["population.n_agents=1500", "policies.0.facilitators=1", "budget_eur=200000"],
+        ["population.n_agents=1500", "policies.0.facilitators=1", "policies.0.budget_eur=200000"],
     ),
     "awareness_and_brokering": (
         "configs/scenarios/awareness.yaml",
@@ -27,7 +31,8 @@ SCENARIOS = {
             "population.n_agents=1500",
             "policies=[awareness,facilitator]",
             "policies.1.brokering_rate=4",
-            "budget_eur=1e6",
+            "policies.0.budget_eur=5e5",
+            "policies.1.budget_eur=5e5",
         ],
     ),
     "awareness_own_budget": (

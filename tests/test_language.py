@@ -27,9 +27,8 @@ scenarios:
     label: {fr: "Subvention ciblée", en: "Targeted subsidy"}
     description: {fr: "Hainaut seulement", en: "Hainaut only"}
     policies: [pooled_subsidy]
-    budget_eur: 500000
-    set: {policies.0.eligibility.provinces: [hainaut]}
-  - {name: awareness, policies: [awareness], budget_eur: 500000}
+    set: {policies.0.budget_eur: 500000, policies.0.eligibility.provinces: [hainaut]}
+  - {name: awareness, policies: [awareness], set: {policies.0.budget_eur: 500000}}
 """
 SWEEP = """
 name: language_sweep

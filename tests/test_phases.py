@@ -205,7 +205,7 @@ def _facilitator(**fields):
 def test_facilitators_share_their_contacts_among_waiting_latent_demand():
     """R51: a paid facilitator policy reaches each waiting EES with probability contacts /
     candidates, and the contact activates its demand."""
-    cfg = config(40, FOLLOWERS, budget_eur=1e6, policies=[_facilitator()])
+    cfg = config(40, FOLLOWERS, policies=[_facilitator(budget_eur=1e6)])
     s = state(cfg)
     apply_policies(s)
     assert s.au_policy[PA.paid, 0] == 1.0 and s.au[AU.spent_total] == 100.0
@@ -218,7 +218,7 @@ def test_facilitators_share_their_contacts_among_waiting_latent_demand():
 
 
 def test_an_unpaid_facilitator_contacts_nobody():
-    cfg = config(40, FOLLOWERS, budget_eur=50.0, policies=[_facilitator()])
+    cfg = config(40, FOLLOWERS, policies=[_facilitator(budget_eur=50.0)])
     s = state(cfg)
     apply_policies(s)  # 100 EUR salaries do not fit a 50 EUR budget
     assess_demand(s)
@@ -230,8 +230,7 @@ def test_facilitators_broker_cores_among_activated_ees():
     cfg = config(
         8,
         FOLLOWERS,
-        budget_eur=1e6,
-        policies=[_facilitator(brokering_rate=1e6, projects_per_facilitator=1)],
+        policies=[_facilitator(brokering_rate=1e6, projects_per_facilitator=1, budget_eur=1e6)],
         behaviour={"core_min_partners": 2, "core_max_partners": 3},
     )
     s = state(cfg, ties={i: [j for j in range(8) if j != i] for i in range(8)})
@@ -249,11 +248,11 @@ def test_awareness_reaches_at_random_converts_and_pays_per_contact():
     """R51 reach, R52 conversion, R37 payment per contact (EES in ascending index)."""
     cfg = config(
         40,
-        budget_eur=1e6,
         policies=[
             {
                 "name": "campaign",
                 "type": "awareness",
+                "budget_eur": 1e6,
                 "contacts_per_month": 10.0,
                 "cost_eur_per_contact": 20.0,
                 "conversion_probability": 0.5,
@@ -280,11 +279,11 @@ def test_awareness_reaches_at_random_converts_and_pays_per_contact():
 def test_awareness_stops_at_the_contact_its_budget_cannot_pay():
     cfg = config(
         40,
-        budget_eur=60.0,
         policies=[
             {
                 "name": "campaign",
                 "type": "awareness",
+                "budget_eur": 60.0,
                 "contacts_per_month": 40.0,
                 "cost_eur_per_contact": 20.0,
                 "conversion_probability": 1.0,

@@ -27,7 +27,9 @@ LANGS = ("fr", "en")
 def two_scenarios(sector_config):
     """Timeseries and projects of the federation without policy and with awareness, 6 runs
     each (numba), with a ``scenario`` column."""
-    aware = mutusim.load_config(sector_config, ["policies=[awareness]", "budget_eur=5e5"])
+    aware = mutusim.load_config(
+        sector_config, ["policies=[awareness]", "policies.0.budget_eur=5e5"]
+    )
     series, projects = [], []
     for name, config in (("baseline", sector_config), ("awareness", aware)):
         result = mutusim.simulate(config, runs=6, seed=0, engine="numba")
@@ -50,8 +52,8 @@ runs: 6
 chunk_runs: 6
 scenarios:
   - name: baseline
-  - {name: facilitator, policies: [facilitator], budget_eur: 500000}
-  - {name: awareness, policies: [awareness], budget_eur: 500000}
+  - {name: facilitator, policies: [facilitator], set: {policies.0.budget_eur: 500000}}
+  - {name: awareness, policies: [awareness], set: {policies.0.budget_eur: 500000}}
 """,
         "sweep": """
 name: plot_sweep
@@ -147,7 +149,7 @@ def test_comparison_chart(experiments, lang):
     summary = experiments["cmp"]
     fig = plotting.comparison_chart(summary, lang=lang, horizon_years=10)
     arms = summary.iloc[1:]
-    has_cost = arms["eur_per_additional_pooled_ees"].notna().any()
+    has_cost = arms["eur_per_extra_pooled_ees"].notna().any()
     check_panels(fig, 2 if has_cost else 1)
     effect = fig.axes[0]
     assert effect.get_xlabel() == t("fig.adoption_diff_axis", lang)
@@ -161,7 +163,7 @@ def test_comparison_chart(experiments, lang):
 
 def test_comparison_chart_in_french_writes_euros_the_french_way(experiments):
     summary = experiments["cmp"]
-    cost = summary["eur_per_additional_pooled_ees"].dropna()
+    cost = summary["eur_per_extra_pooled_ees"].dropna()
     if cost.empty:
         pytest.skip("no scenario pooled more EES than the baseline")
     fr = texts(plotting.comparison_chart(summary, lang="fr"))

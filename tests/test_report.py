@@ -44,8 +44,8 @@ runs: 8
 chunk_runs: 8
 scenarios:
   - name: baseline
-  - {name: facilitator, policies: [facilitator], budget_eur: 500000}
-  - {name: awareness, policies: [awareness], budget_eur: 500000}
+  - {name: facilitator, policies: [facilitator], set: {policies.0.budget_eur: 500000}}
+  - {name: awareness, policies: [awareness], set: {policies.0.budget_eur: 500000}}
 """
 
 

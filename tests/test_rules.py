@@ -452,6 +452,32 @@ def test_affordable_never_overspends():
     assert not rp.affordable(100.0, 0.0, 1000.0, 450.0, 500.0)
 
 
+@covers("R59")
+def test_released_allocation_follows_its_schedule():
+    # 1,200 EUR over months 0..11: even 100 a month; front-loaded 1 - (1 - f)^2
+    assert rp.released_allocation(1200.0, rp.SPEND_AS_DEMAND, 0, 12, 0) == 1200.0
+    assert rp.released_allocation(1200.0, rp.SPEND_EVEN, 0, 12, 2) == approx(300.0)
+    assert rp.released_allocation(1200.0, rp.SPEND_FRONT_LOADED, 0, 12, 5) == approx(900.0)
+    assert rp.released_allocation(1200.0, rp.SPEND_EVEN, 3, 12, 2) == 0.0  # not started
+    assert rp.released_allocation(1200.0, rp.SPEND_EVEN, 0, 12, 30) == approx(1200.0)
+
+
+@PROPERTY
+@given(
+    allocation=st.floats(0.0, 1e8),
+    schedule=st.sampled_from([rp.SPEND_AS_DEMAND, rp.SPEND_EVEN, rp.SPEND_FRONT_LOADED]),
+    start=st.integers(0, 100),
+    length=st.integers(1, 200),
+    month=st.integers(0, 400),
+)
+def test_released_allocation_rises_to_the_allocation(allocation, schedule, start, length, month):
+    end = start + length
+    now = rp.released_allocation(allocation, schedule, start, end, month)
+    later = rp.released_allocation(allocation, schedule, start, end, month + 1)
+    assert 0.0 <= now <= later <= allocation * (1 + 1e-12)
+    assert rp.released_allocation(allocation, schedule, start, end, end - 1) == approx(allocation)
+
+
 @covers("R38")
 def test_monthly_event():
     p = 1 - math.exp(-0.3 / 12)

@@ -50,7 +50,7 @@ def test_a_targeted_subsidy_is_judged_on_its_own_group(small):
         small,
         {
             "policies": ["pooled_subsidy"],
-            "budget_eur": 2e6,
+            "policies.0.budget_eur": 2e6,
             "policies.0.eligibility.size_max": 9,
             "policies.0.eligibility.provinces": ["hainaut"],
         },
@@ -80,9 +80,8 @@ scenarios:
   - name: small_only
     label: {fr: "Petites EES seulement", en: "Small EES only"}
     policies: [pooled_subsidy]
-    budget_eur: 500000
-    set: {policies.0.eligibility.size_max: 40}
-  - {name: awareness, policies: [awareness], budget_eur: 500000}
+    set: {policies.0.budget_eur: 500000, policies.0.eligibility.size_max: 40}
+  - {name: awareness, policies: [awareness], set: {policies.0.budget_eur: 500000}}
 """,
         encoding="utf-8",
     )

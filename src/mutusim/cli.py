@@ -200,7 +200,13 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         progress=True,
         worker_timeout=args.worker_timeout,
     )
-    files = ["runs/", "timeseries/", "summary.csv", "manifest.json"]
+    files = [
+        "runs/",
+        "timeseries/",
+        "summary.csv",
+        *(f"{n}.csv" for n in result["tables"]),
+        "manifest.json",
+    ]
     if args.format != "csv":
         about = {"experiment": result["experiment"].name, "kind": result["kind"]}
         written = write_tables({"summary": result["table"]}, result["out"], args.format, about)

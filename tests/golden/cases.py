@@ -40,7 +40,7 @@ CASES: dict[str, dict[str, Any]] = {
     **{
         f"policy_{name}": {
             "config": f"configs/scenarios/{name}.yaml",
-            "set": ["population.n_agents=1500", "budget_eur=500000"],
+            "set": ["population.n_agents=1500", "policies.0.budget_eur=500000"],
             "seeds": (23, 24),
             "runs": 2,
         }
@@ -48,7 +48,10 @@ CASES: dict[str, dict[str, Any]] = {
     },
     "all_policies": {
         "config": "configs/scenarios/all_policies.yaml",
-        "set": ["population.n_agents=3000", "budget_eur=1500000"],
+        "set": [
+            "population.n_agents=3000",
+            *(f"policies.{k}.budget_eur=250000" for k in range(6)),
+        ],
         "seeds": (29, 30),
         "runs": 2,
         "story_agents": tuple(range(0, 3000, 150)),

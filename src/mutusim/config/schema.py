@@ -29,6 +29,13 @@ Province = Literal["hainaut", "liege", "namur", "brabant_wallon", "luxembourg"]
 Service = Literal[SERVICE_NAMES]  # type: ignore[valid-type]
 Mode = Literal["shared_personnel", "joint_purchases", "co_ownership"]
 PhaseName = Literal[PHASES]  # type: ignore[valid-type]
+SpendingSchedule = Literal["as_demand", "even", "front_loaded"]
+SPENDING_SCHEDULES = ("as_demand", "even", "front_loaded")
+"""How a policy's allocation may be spent (R59), in the order of their codes."""
+
+MAX_POLICIES = 8
+"""Policies a scenario may list: the timeseries keeps one column per policy slot for its
+committed and spent money and whether its allocation ran out."""
 
 SHARE_TOLERANCE = 1e-6
 
@@ -483,8 +490,18 @@ class PolicyBase(Strict):
     )
     budget_eur: NonNegative | None = param(
         None,
-        unit="EUR over the horizon",
-        description="own budget (null: no own cap)",
+        unit="EUR over the policy period",
+        description="the policy's own allocation (required unless the scenario says "
+        "`budget: unlimited`; a policy without money is refused)",
+        source="scenario choice",
+    )
+    spending: SpendingSchedule = param(  # type: ignore[valid-type]
+        "as_demand",
+        unit="schedule",
+        description="how the allocation may be spent over the policy's window (R59): "
+        "`as_demand` (first come, first served), `even` (at most an equal share each month, "
+        "unspent shares carried over) or `front_loaded` (twice the even pace at the start, "
+        "falling linearly)",
         source="scenario choice",
     )
     eligibility: Eligibility = Eligibility()
@@ -1308,10 +1325,19 @@ class ScenarioConfig(Strict):
     description: str = ""
     population: PopulationConfig
     horizon_months: int = param(
+        180,
+        unit="months",
+        description="months simulated: the policy period, then a follow-up without policies",
+        source="issue 11 (policies for 10 years, followed to 15)",
+        ge=1,
+        le=1200,
+    )
+    policy_period_months: int = param(
         120,
         unit="months",
-        description="months simulated",
-        source="BRIEF §2 (10 years)",
+        description="months during which policies may act (their windows are cut there); "
+        "the months after it, up to the horizon, are the follow-up that shows what lasts",
+        source="BRIEF §2 (10 years of policy)",
         ge=1,
         le=1200,
     )
@@ -1322,10 +1348,18 @@ class ScenarioConfig(Strict):
     projects: Projects = Projects()
     commitment: Commitment = Commitment()
     benefits: Benefits = Benefits()
-    budget_eur: NonNegative = param(
-        0.0,
+    budget: Literal["allocated", "unlimited"] = param(
+        "allocated",
+        unit="choice",
+        description="`allocated`: every policy spends at most its own allocation and the "
+        "total; `unlimited`: no cap at all (said in every output)",
+        source="scenario choice",
+    )
+    budget_eur: NonNegative | None = param(
+        None,
         unit="EUR over the horizon",
-        description="the authority's total budget for every policy together",
+        description="the authority's total budget for every policy together (null: the sum "
+        "of the policies' allocations; a total below that sum is refused)",
         source="scenario choice",
     )
     policies: list[Policy] = Field(default_factory=list)
@@ -1350,10 +1384,59 @@ class ScenarioConfig(Strict):
                     f"policy {p.name!r} targets sectors absent from the population: "
                     f"{sorted(unknown)} (known: {sorted(sectors)})"
                 )
+        self._check_budgets()
         taken = sum(ip.members for ip in self.initial_projects)
         if taken > self.population.n_agents:
             raise ValueError(f"initial_projects need {taken} EES, the population has fewer")
         return self
+
+    def _check_budgets(self) -> None:
+        """Money as a planner writes it: each policy its own allocation, the total covering
+        their sum (else a policy would be left without the money it was given)."""
+        if len(self.policies) > MAX_POLICIES:
+            raise ValueError(
+                f"at most {MAX_POLICIES} policies per scenario, found {len(self.policies)}"
+            )
+        if self.budget == "unlimited":
+            if self.budget_eur is not None:
+                raise ValueError(
+                    "budget: unlimited leaves no total to check: remove budget_eur "
+                    f"({self.budget_eur:.0f}) or set budget: allocated"
+                )
+            return
+        if not self.mechanisms.policies:
+            return
+        for p in self.policies:
+            if p.budget_eur is None or p.budget_eur == 0:
+                found = "no budget_eur" if p.budget_eur is None else "budget_eur 0"
+                raise ValueError(
+                    f"policy {p.name!r} has no money ({found}): give it an allocation "
+                    "(budget_eur, in EUR) or set budget: unlimited on the scenario"
+                )
+        allocated = sum(p.budget_eur or 0.0 for p in self.policies)
+        if self.budget_eur is not None and self.budget_eur < allocated * (1 - 1e-12):
+            shares = ", ".join(f"{p.name} {p.budget_eur:.0f}" for p in self.policies)
+            raise ValueError(
+                f"budget_eur ({self.budget_eur:.0f} EUR) is less than the sum of the "
+                f"policies' allocations ({allocated:.0f} EUR: {shares}): lower the "
+                "allocations or raise the total (or leave budget_eur out: it is then their sum)"
+            )
+
+    @property
+    def unlimited(self) -> bool:
+        """Whether the scenario spends without any cap (``budget: unlimited``)."""
+        return self.budget == "unlimited"
+
+    def total_budget(self) -> float:
+        """The authority's total budget in EUR: ``budget_eur``, else the sum of the
+        allocations; infinite when unlimited."""
+        if self.unlimited:
+            return float("inf")
+        if self.budget_eur is not None:
+            return self.budget_eur
+        if not self.mechanisms.policies:
+            return 0.0
+        return float(sum(p.budget_eur or 0.0 for p in self.policies))
 
 
 __all__ = [

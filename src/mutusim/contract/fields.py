@@ -140,6 +140,7 @@ POLICY_ACCOUNTS: tuple[StateField, ...] = (
     _f("spent", "EUR", "money this policy has spent"),
     _f("facilitator_load", "projects", "forming projects its facilitators accompany now"),
     _f("paid", "0/1", "it could pay this month's costs (facilitators: their salaries)"),
+    _f("ran_out", "0/1", "its allocation has refused a payment (it ran out)"),
 )
 """Accounts per policy (``au_policy[PA.<name>, k]``); spending per policy kind this month is
 ``au_kind[kind]``."""

@@ -3,7 +3,9 @@
 The timeseries has one row per month (step 0 = the initial state). Its columns are the core
 outputs below (``O.<name>`` is the position of each), then blocks that depend on the
 vocabularies: public spending by policy kind, adoption share by size class, by province and by
-sector (the population's sectors), and members by circle. ``output_names`` lists them all in
+sector (the population's sectors), members by circle, and the accounts of each policy slot (the
+scenario's k-th policy, ``MAX_POLICIES`` slots): money its schedule has committed so far, money
+spent so far, and whether its allocation has run out. ``output_names`` lists them all in
 order; ``blocks`` gives where each block starts.
 """
 
@@ -13,7 +15,7 @@ import enum
 from dataclasses import dataclass
 
 from mutusim.catalogue import PROVINCES, SIZE_CLASSES
-from mutusim.config.schema import POLICY_TYPES
+from mutusim.config.schema import MAX_POLICIES, POLICY_TYPES
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ N_CORE = len(CORE_OUTPUTS)
 MAX_RING = 4
 """Circles at or beyond this are reported together (``members_ring_4plus``)."""
 RING_NAMES = tuple(f"{r}plus" if r == MAX_RING else str(r) for r in range(MAX_RING + 1))
+POLICY_SLOTS = tuple(str(k) for k in range(MAX_POLICIES))
+"""Names of the policy slots: the scenario's policies in order (0 is the first)."""
 
 BLOCKS: tuple[tuple[str, str, str], ...] = (
     ("spend_", "EUR", "public money spent this month on policies of this kind"),
@@ -70,6 +74,13 @@ BLOCKS: tuple[tuple[str, str, str], ...] = (
     ("adoption_share_province_", "share", "adoption share within the province"),
     ("adoption_share_sector_", "share", "adoption share within the sector"),
     ("members_ring_", "EES", "members of running projects in this circle"),
+    (
+        "committed_policy_",
+        "EUR",
+        "allocation the k-th policy's schedule has released so far (R59; unlimited: its spending)",
+    ),
+    ("spent_policy_", "EUR", "public money the k-th policy has spent so far"),
+    ("ran_out_policy_", "0/1", "1 once the k-th policy's allocation has refused a payment"),
 )
 """Blocks after the core outputs: (column prefix, unit, meaning)."""
 
@@ -83,6 +94,9 @@ class Blocks:
     province: int
     sector: int
     ring: int
+    committed: int
+    spent: int
+    ran_out: int
     width: int
 
 
@@ -93,12 +107,26 @@ def blocks(n_sectors: int) -> Blocks:
     province = size + len(SIZE_CLASSES)
     sector = province + len(PROVINCES)
     ring = sector + n_sectors
-    return Blocks(spend, size, province, sector, ring, ring + len(RING_NAMES))
+    committed = ring + len(RING_NAMES)
+    spent = committed + MAX_POLICIES
+    ran_out = spent + MAX_POLICIES
+    return Blocks(
+        spend, size, province, sector, ring, committed, spent, ran_out, ran_out + MAX_POLICIES
+    )
 
 
 def output_names(sector_names: tuple[str, ...]) -> list[str]:
     """All timeseries columns, in order, for a population with these sectors."""
-    vocabularies = (POLICY_TYPES, SIZE_CLASSES, PROVINCES, sector_names, RING_NAMES)
+    vocabularies = (
+        POLICY_TYPES,
+        SIZE_CLASSES,
+        PROVINCES,
+        sector_names,
+        RING_NAMES,
+        POLICY_SLOTS,
+        POLICY_SLOTS,
+        POLICY_SLOTS,
+    )
     return [
         *(o.name for o in CORE_OUTPUTS),
         *(

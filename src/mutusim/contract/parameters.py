@@ -26,7 +26,7 @@ from mutusim.catalogue import MODES, PHASES
 from mutusim.config.schema import ModeSpec, PhaseSpec, ScenarioConfig
 from mutusim.contract.records import records
 
-NOT_SCALAR = {"name", "description", "population", "policies", "initial_projects"}
+NOT_SCALAR = {"name", "description", "population", "policies", "initial_projects", "budget"}
 """Top-level config fields with layouts of their own."""
 TABLES: dict[str, tuple[tuple[str, ...], type[BaseModel]]] = {
     "projects.modes": (MODES, ModeSpec),
@@ -46,6 +46,8 @@ class ScalarParameter:
 
 
 def _dtype(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _dtype(typing.get_args(annotation)[0])
     optional = [a for a in typing.get_args(annotation) if a is not type(None)]
     if type(None) in typing.get_args(annotation) and len(optional) == 1:
         return _dtype(optional[0])  # null is resolved by DERIVED
@@ -79,6 +81,7 @@ SCALAR_PARAMETERS: tuple[ScalarParameter, ...] = tuple(_walk(ScenarioConfig, "")
 
 DERIVED = {
     "projects.max_projects": lambda config: max(2000, config.population.n_agents // 2),
+    "budget_eur": lambda config: config.total_budget(),
 }
 """Optional parameters and the value a null takes, derived from the scenario (a fixed number
 of project slots would bind in large populations: what grows faster than the population)."""

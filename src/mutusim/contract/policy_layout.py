@@ -17,7 +17,13 @@ import typing
 import numpy as np
 
 from mutusim.catalogue import LEGAL_FORMS, PROVINCES
-from mutusim.config.schema import POLICY_TYPES, Policy, PolicyBase, ScenarioConfig
+from mutusim.config.schema import (
+    POLICY_TYPES,
+    SPENDING_SCHEDULES,
+    Policy,
+    PolicyBase,
+    ScenarioConfig,
+)
 from mutusim.contract.records import records
 
 K = enum.IntEnum("K", list(POLICY_TYPES), start=0, module=__name__)
@@ -34,13 +40,15 @@ COMMON = (
     ("start_month", "i8"),
     ("end_month", "i8"),
     ("budget_eur", "f8"),
+    ("spending", "i8"),
     ("size_min", "f8"),
     ("size_max", "f8"),
     ("sector_mask", "i8"),
     ("province_mask", "i8"),
     ("legal_form_mask", "i8"),
 )
-"""Fields every policy record has (the window and budget of ``PolicyBase``, eligibility)."""
+"""Fields every policy record has (the window, allocation and spending schedule of
+``PolicyBase``, eligibility). ``end_month`` is cut at the scenario's policy period."""
 
 KIND_PARAMETERS = {
     kind: tuple(
@@ -78,8 +86,10 @@ def policy_records(config: ScenarioConfig) -> np.ndarray:
         rec = table[k]
         rec["kind"] = K[policy.type]
         rec["start_month"] = policy.start_month
-        rec["end_month"] = policy.end_month
-        rec["budget_eur"] = np.inf if policy.budget_eur is None else policy.budget_eur
+        rec["end_month"] = min(policy.end_month, config.policy_period_months)
+        unlimited = config.unlimited or policy.budget_eur is None
+        rec["budget_eur"] = np.inf if unlimited else policy.budget_eur
+        rec["spending"] = SPENDING_SCHEDULES.index(policy.spending)
         elig = policy.eligibility
         rec["size_min"] = elig.size_min
         rec["size_max"] = np.inf if elig.size_max is None else elig.size_max
@@ -88,6 +98,8 @@ def policy_records(config: ScenarioConfig) -> np.ndarray:
         rec["legal_form_mask"] = _mask(elig.legal_forms, LEGAL_FORMS)
         for name in KIND_PARAMETERS[policy.type]:
             rec[f"{policy.type}_{name}"] = getattr(policy, name)
+        if rec["end_month"] <= rec["start_month"]:  # starts after the policy period: never acts
+            rec["end_month"] = rec["start_month"]
     return table
 
 

@@ -33,6 +33,7 @@ from mutusim.dashboard.scenario import (
 )
 from mutusim.dashboard.text import describe_policies, euros, number, percent, points
 from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from mutusim.i18n.words import cost_per_extra
 from mutusim.plotting.style import category_label, scenario_label
 
 RUN_CHOICES = [20, 50, 100, 200]
@@ -403,6 +404,8 @@ def KeyFigures(result: Comparison):
                 language,
                 low=points(result.difference_low, language),
                 high=points(result.difference_high, language),
+                p05=points(result.difference_p05, language),
+                p95=points(result.difference_p95, language),
             ),
             "difference",
             "mean",
@@ -426,17 +429,18 @@ def KeyFigures(result: Comparison):
             "spend",
             "mean",
         )
-        if result.eur_per_additional is None:
+        if not result.cost.get("eur_per_extra_pooled_ees_meaningful", False):
             cost, note = (
-                t("dashboard_kf_cost_none", language),
+                t("fmt.not_meaningful", language),
                 t("dashboard_kf_cost_none_note", language),
             )
         else:
-            cost = euros(result.eur_per_additional, language)
+            cost = cost_per_extra(result.cost, "eur_per_extra_pooled_ees", language)
             note = t(
                 "dashboard_kf_cost_note",
                 language,
                 extra=number(result.additional_adopters, language, 1),
+                per_year=cost_per_extra(result.cost, "eur_per_extra_pooled_ees_year", language),
             )
         KeyFigure(t("dashboard_kf_cost", language), cost, note, "cost", "ratio")
 

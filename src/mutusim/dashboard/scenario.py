@@ -17,6 +17,8 @@ import pandas as pd
 from scipy import stats
 
 from mutusim.config import ScenarioConfig, load_config
+from mutusim.experiments.cost_effectiveness import cost_effectiveness
+from mutusim.experiments.measures import pooled_ees_years
 
 POPULATIONS = ("wallonia", "federation")
 """Populations offered by the page (``configs/populations/``)."""
@@ -36,7 +38,7 @@ SIZE_NO_LIMIT = 500
 @dataclass(frozen=True)
 class Targeting:
     """Who one policy targets, when it acts and its own budget; None keeps the policy file's
-    value (``budget_eur`` None: the policy may spend the whole total budget, as before)."""
+    value (``budget_eur`` None: an equal share of what the total leaves)."""
 
     size_min: float | None = None
     size_max: float | None = None
@@ -74,8 +76,9 @@ class Targeting:
 class Levers:
     """What a decision maker sets on the page. A lever at zero (or off) leaves its policy out.
 
-    ``budget_eur`` is the authority's total budget; each chosen policy may spend up to it
-    (the policy files' own 2 M EUR caps are lifted to it), so the total budget is what binds.
+    ``budget_eur`` is the authority's total budget: a policy given its own budget
+    (``targeting``) has that allocation, the others share the rest equally (each policy its own
+    allocation, as a planner writes it).
     """
 
     population: str = "wallonia"
@@ -124,8 +127,12 @@ def scenario_config(levers: Levers, population: str | None = None) -> ScenarioCo
         "policies": [name for name, _ in chosen],
         "budget_eur": float(levers.budget_eur) if chosen else 0.0,
     }
+    own = {name: levers.targeting_of(name).budget_eur for name, _ in chosen}
+    shared = [name for name, eur in own.items() if eur is None]
+    rest = max(0.0, float(levers.budget_eur) - sum(eur for eur in own.values() if eur is not None))
     for i, (name, fields) in enumerate(chosen):
-        overrides[f"policies.{i}.budget_eur"] = float(levers.budget_eur)
+        # Each policy its own allocation: the one set for it, else an equal share of the rest.
+        overrides[f"policies.{i}.budget_eur"] = rest / len(shared) if name in shared else own[name]
         for key, value in fields.items():
             overrides[f"policies.{i}.{key}"] = value
         targeted = levers.targeting_of(name).overrides(i)
@@ -182,8 +189,10 @@ class Comparison:
     difference_mean: float  # paired difference in adoption share at the horizon
     difference_low: float  # 95 % confidence interval of the mean difference
     difference_high: float
+    difference_p05: float  # 5–95 % range of the paired differences over runs
+    difference_p95: float
     additional_adopters: float  # mean paired difference in pooled EES
-    eur_per_additional: float | None  # public EUR per additional pooled EES (None if <= 0)
+    cost: dict  # the cost-effectiveness columns of ``experiments.cost_effectiveness``
     spend: pd.DataFrame  # columns: policy (type), step, eur (mean cumulative spend over runs)
 
 
@@ -249,7 +258,22 @@ def compare(
     else:
         half = 0.0
     extra = float((scen_final["adopters"] - base_final["adopters"]).mean())
-    spend = float(scen_final["cumulative_public_spend"].mean())
+    base_years = pooled_ees_years(baseline_ts).sort_index()
+    scen_years = pooled_ees_years(scenario_ts).sort_index()
+    cost = cost_effectiveness(
+        (scen_years["public_eur_discounted"] - base_years["public_eur_discounted"]).to_numpy(
+            dtype=float
+        ),
+        {
+            "extra_pooled_ees": (scen_final["adopters"] - base_final["adopters"]).to_numpy(
+                dtype=float
+            ),
+            "extra_pooled_ees_years": (
+                scen_years["pooled_ees_years"] - base_years["pooled_ees_years"]
+            ).to_numpy(dtype=float),
+        },
+        seed,
+    )
     return Comparison(
         levers=levers,
         runs=n,
@@ -265,8 +289,10 @@ def compare(
         difference_mean=mean,
         difference_low=mean - half,
         difference_high=mean + half,
+        difference_p05=float(np.quantile(diff, 0.05)),
+        difference_p95=float(np.quantile(diff, 0.95)),
         additional_adopters=extra,
-        eur_per_additional=spend / extra if extra > 0 and spend > 0 else None,
+        cost=cost,
         spend=spend_table(scenario_ts),
     )
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from mutusim.i18n import DEFAULT_LANGUAGE, t
 from mutusim.i18n.words import (
+    cost_per_extra,
     count,
     interval,
     money,
@@ -105,6 +106,8 @@ def summary_text(
         labels = scenario_labels(result["experiment"], lang)
     if kind == "comparison":
         return _comparison(frame, lang, labels or {}, result.get("experiment"))
+    if kind == "factorial":
+        return _factorial(frame, lang)
     if kind == "sweep":
         return _sweep(frame, lang, result.get("experiment"))
     if kind == "sensitivity":
@@ -157,7 +160,9 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
                 ),
                 number(r["active_projects"], lang, 1),
                 money(r["cumulative_public_spend"], lang),
-                money(r["eur_per_additional_pooled_ees"], lang),
+                "–"
+                if r["scenario"] == frame["scenario"].iloc[0]
+                else cost_per_extra(r, "eur_per_extra_pooled_ees", lang),
             ]
         )
     runs = int(frame["runs"].max())
@@ -168,7 +173,67 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
         level=number(confidence * 100, lang, 0),
         runs=count(runs, "runs", lang),
     )
-    return table(header, rows, numeric={1, 2, 3, 4, 5}) + "\n" + legend(note)
+    return "\n".join(
+        [
+            table(header, rows, numeric={1, 2, 3, 4, 5}),
+            legend(note),
+            *_money_notes(frame, lang, labels),
+        ]
+    ).rstrip("\n")
+
+
+def _money_notes(frame: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> list[str]:
+    """One line per arm that left money unspent or spent without any cap."""
+    notes = []
+    for r in frame.to_dict("records"):
+        name = labels.get(r["scenario"]) or scenario_label(r["scenario"], lang)
+        if r.get("budget") == "unlimited":
+            notes.append(legend(t("console.unlimited", lang, scenario=name)))
+        elif r.get("unspent_flag", False):
+            notes.append(
+                legend(
+                    t(
+                        "console.unspent",
+                        lang,
+                        scenario=name,
+                        unspent=money(r["unspent_eur"], lang),
+                        allocated=money(r["allocated_eur"], lang),
+                        share=number(r["unspent_share"] * 100, lang, 0) + " %",
+                    )
+                )
+            )
+    return notes
+
+
+def _factorial(frame: pd.DataFrame, lang: str) -> str:
+    """Main effects and interactions on adoption (points), with intervals and the range of
+    9 runs in 10."""
+    shown = frame[frame["outcome"] == "adoption_share"]
+    header = [
+        t("console.col_term", lang),
+        t("console.col_effect", lang),
+        t("console.col_nine", lang),
+    ]
+    rows = []
+    for r in shown.to_dict("records"):
+        term = r["term"].replace(" x ", " × ")
+        if r["kind"] == "interaction":
+            term = t("console.interaction", lang, term=term)
+        rows.append(
+            [
+                term,
+                interval(
+                    _pct(r["effect"], lang, True),
+                    _pct(r["effect_lo"], lang, True),
+                    _pct(r["effect_hi"], lang, True),
+                    lang,
+                ),
+                f"{_pct(r['effect_p05'], lang, True)} – {_pct(r['effect_p95'], lang, True)}",
+            ]
+        )
+    runs = int(frame["runs"].max()) if len(frame) else 0
+    note = t("console.legend_factorial", lang, runs=count(runs, "runs", lang))
+    return table(header, rows, numeric={1, 2}) + "\n" + legend(note)
 
 
 def _sweep(frame: pd.DataFrame, lang: str, exp: Any) -> str:
@@ -292,6 +357,8 @@ def run_summary_text(result: Any, lang: str = DEFAULT_LANGUAGE) -> str:
         )
     )
     lines.append(t("console.run_spend", lang, spend=money(runs["public_spend"].median(), lang)))
+    if config.unlimited:
+        lines.append(t("console.unlimited", lang, scenario=scenario_label(config.name, lang)))
     if n > 1:
         lines.append(t("console.run_legend", lang))
     return "\n".join(textwrap.fill(line, WIDTH, subsequent_indent="    ") for line in lines)

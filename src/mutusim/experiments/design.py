@@ -17,7 +17,14 @@ import numpy as np
 from scipy.stats import qmc
 
 from mutusim.config import ConfigError, ScenarioConfig, config_dir, load_config
-from mutusim.experiments.schema import Comparison, Range, Replication, Sensitivity, Sweep
+from mutusim.experiments.schema import (
+    Comparison,
+    Factorial,
+    Range,
+    Replication,
+    Sensitivity,
+    Sweep,
+)
 
 
 @dataclass
@@ -155,10 +162,48 @@ def check_parameters(exp: Sweep | Sensitivity, base: ScenarioConfig, source: str
             )
 
 
-def count_cells(exp: Comparison | Sweep | Sensitivity | Replication) -> int:
+def factorial_levels(exp: Factorial) -> list[dict[str, int]]:
+    """Every combination of the factors, off (0) or on (1), the first factor slowest."""
+    names = list(exp.factors)
+    return [
+        dict(zip(names, levels, strict=True))
+        for levels in itertools.product((0, 1), repeat=len(names))
+    ]
+
+
+def factorial_cell_name(levels: dict[str, int]) -> str:
+    """``none`` or the factors on, joined by ``+`` (a results partition)."""
+    on = [name for name, level in levels.items() if level]
+    return "+".join(on) if on else "none"
+
+
+def factorial_cells(exp: Factorial, source: str) -> list[Cell]:
+    """One cell per combination: the base with the factors on as its policies, each at its
+    allocation (``param.<factor>`` = 0 or 1 in the runs)."""
+    out = []
+    for i, levels in enumerate(factorial_levels(exp)):
+        on = [name for name, level in levels.items() if level]
+        overrides = dict(exp.set)
+        overrides["policies"] = [exp.factors[name].policy for name in on]
+        overrides["budget_eur"] = None
+        for k, name in enumerate(on):
+            factor = exp.factors[name]
+            overrides[f"policies.{k}.name"] = name
+            overrides[f"policies.{k}.budget_eur"] = factor.budget_eur
+            if factor.spending is not None:
+                overrides[f"policies.{k}.spending"] = factor.spending
+        name = factorial_cell_name(levels)
+        config = _load(exp.base, overrides, f"{source}: combination {name!r}")
+        out.append(Cell(i, name, dict(levels), config.model_copy(update={"name": name})))
+    return out
+
+
+def count_cells(exp: Comparison | Factorial | Sweep | Sensitivity | Replication) -> int:
     """How many cells the experiment has, computed without building them."""
     if isinstance(exp, Comparison):
         return len(exp.scenarios)
+    if isinstance(exp, Factorial):
+        return 2 ** len(exp.factors)
     if isinstance(exp, Replication):
         return 1
     if isinstance(exp, Sensitivity):
@@ -195,6 +240,8 @@ def cells(
             config = config.model_copy(update={"name": arm.name})
             out.append(Cell(i, arm.name, {}, config))
         return out
+    if isinstance(exp, Factorial):
+        return factorial_cells(exp, source)
     if isinstance(exp, Replication):
         return [Cell(0, "base", {}, base)]
     out = []

@@ -18,6 +18,8 @@ from pydantic_core import PydanticUndefined
 from mutusim.experiments.schema import (
     Comparison,
     ExperimentBase,
+    Factor,
+    Factorial,
     Range,
     Replication,
     ScenarioSpec,
@@ -26,7 +28,7 @@ from mutusim.experiments.schema import (
 )
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "EXPERIMENTS.md"
-KINDS = (Comparison, Sweep, Sensitivity, Replication)
+KINDS = (Comparison, Factorial, Sweep, Sensitivity, Replication)
 
 EXAMPLES = {
     "comparison": """\
@@ -60,6 +62,7 @@ scenarios:
       policies.0.eligibility.size_max: 9
       policies.0.eligibility.provinces: [hainaut]
       policies.1.facilitators: 1
+      policies.1.budget_eur: 500000
 """,
     "sweep": """\
 # Adoption over the subsidy rate and the pioneers' initiative: a 3 x 3 grid, 20 runs a point.
@@ -72,6 +75,18 @@ runs: 20
 parameters:
   policies.0.rate: {min: 0.2, max: 0.6}
   behaviour.pioneer_rate: {values: [0.1, 0.2, 0.4]}
+""",
+    "factorial": """\
+# Do facilitators turn awareness into projects? A 2 x 2 design: each policy on or off, 1 M EUR
+# each when on, spent evenly over the policy period; main effects and their interaction.
+name: awareness_facilitators
+kind: factorial
+base: baseline.yaml
+runs: 200
+seed: 7
+factors:
+  awareness: {policy: awareness, budget_eur: 1000000, spending: even}
+  facilitator: {policy: facilitator, budget_eur: 1000000, spending: even}
 """,
     "sensitivity": """\
 # Sobol indices of adoption at ten years over three behavioural uncertainties (their plausible
@@ -102,7 +117,7 @@ confidence: 0.95
 
 def _type(annotation: typing.Any) -> str:
     text = str(annotation).replace("typing.", "")
-    for model in (Range, ScenarioSpec):
+    for model in (Range, ScenarioSpec, Factor):
         text = text.replace(f"mutusim.experiments.schema.{model.__name__}", model.__name__)
     text = (
         text.replace("<class '", "")
@@ -144,7 +159,7 @@ def reference_text() -> str:
         "src/mutusim/experiments/schema.py; do not edit by hand. -->",
         "An experiment file is a YAML document run by `mutusim experiment FILE` (options: "
         "`--out DIR`, `--runs N`, `--set KEY=VALUE`, `--lang fr|en`, `--format csv|parquet|xlsx`, "
-        "`--scheduler ADDRESS`). Its `kind` says which of the four kinds it is. Every scenario "
+        "`--scheduler ADDRESS`). Its `kind` says which of the five kinds it is. Every scenario "
         "of an experiment starts from `base` with `set` applied; keys of `set` are the dotted "
         "names `mutusim params` lists (`behaviour.pioneer_rate`, `policies.0.rate`, …). "
         "Unknown fields are errors. Texts for readers (`label`, `description`) are one string "
@@ -159,6 +174,8 @@ def reference_text() -> str:
         parts += [f"## `kind: {kind}`", doc, fields_table(model, only_own=True)]
         if model is Comparison:
             parts += ["Each entry of `scenarios` (an arm):", fields_table(ScenarioSpec)]
+        if model is Factorial:
+            parts += ["Each value of `factors` (a policy on or off):", fields_table(Factor)]
         if model in (Sweep, Sensitivity):
             parts += ["Each value of `parameters` (a range):", fields_table(Range)]
         parts += ["Worked example:", f"```yaml\n{EXAMPLES[kind]}```"]
@@ -167,8 +184,22 @@ def reference_text() -> str:
         "Every kind writes `manifest.json`, `runs/` and `timeseries/` (Parquet, partitioned by "
         "experiment and scenario) and `summary.csv`, plus `summary.parquet` or `summary.xlsx` "
         "with `--format`. The summary of a comparison has, per arm, the means and intervals of "
-        "adoption, running projects and public spending, the paired difference in adoption to "
-        "the first arm and the public EUR per additional pooled EES; of a sweep, each point's "
+        "adoption (at the horizon and at the end of the policy period), running projects and "
+        "public spending, each with the 5–95 % range of runs (`_p05`, `_p95`); the paired "
+        "difference in adoption to the first arm; the money allocated, spent and left unspent "
+        "(`allocated_eur`, `spent_eur`, `unspent_eur`, `unspent_flag`, `ran_out_share`, "
+        "`ran_out_month_median`, `budget`: `allocated` or `unlimited`); the additional pooled "
+        "EES at the end of the policy period and of the follow-up and the additional "
+        "pooled-EES-years (`extra_pooled_ees_policy_end`, `extra_pooled_ees`, "
+        "`extra_pooled_ees_years`, each with `_low`, `_high`), the additional public EUR "
+        "(discounted at `discount_rate`), and `eur_per_extra_pooled_ees` and "
+        "`eur_per_extra_pooled_ees_year` with their 95 % bootstrap intervals over the paired "
+        "runs (`_low`, `_high`; NaN and `_meaningful` false when the effect's interval does not "
+        "lie above zero); a comparison also writes `budgets.csv`, one row per arm and policy "
+        "(allocation, schedule, spent, share of runs and median month its allocation ran out). "
+        "The summary of a factorial design has one row per term (each policy's main effect, "
+        "each two-way interaction) and outcome, with its mean over paired runs, interval and "
+        "5–95 % range of runs; of a sweep, each point's "
         "parameter values, runs and each outcome's mean with its 95 % interval "
         "(`OUTCOME_lo`, `OUTCOME_hi`); of a sensitivity analysis, the SALib indices with their "
         "intervals; of a replication study, the runs each outcome needs. "

@@ -43,11 +43,12 @@ from mutusim.errors import (
 )
 from mutusim.experiments import analysis, cluster, design, store
 from mutusim.experiments.design import Cell
+from mutusim.experiments.measures import RUN_MEASURES, run_measures
 from mutusim.experiments.schema import PRESENTATION, Experiment, Sensitivity, Sweep
 from mutusim.lock import folder_lock
 from mutusim.results import check_finite, git_commit, package_versions, source_sha256
 
-KINDS = ("comparison", "sweep", "sensitivity", "replication")
+KINDS = ("comparison", "factorial", "sweep", "sensitivity", "replication")
 
 MANIFEST_SECONDS = 1.0
 """Longest time between two saves of the manifest while chunks are stored."""
@@ -94,9 +95,13 @@ def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     return digest.hexdigest()
 
 
-def compute_chunk(cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str]):
+def compute_chunk(
+    cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str], discount_rate: float = 0.0
+):
     """Simulate one chunk with the numba engine; return its runs and timeseries tables, and
-    the SHA-256 of the sources that computed them (a dask worker may run other ones)."""
+    the SHA-256 of the sources that computed them (a dask worker may run other ones). The
+    runs carry ``measures.RUN_MEASURES`` (policy-period end, pooled-EES-years and money
+    discounted at ``discount_rate`` per year, each policy's spending)."""
     from mutusim.simulate import simulate
 
     result = simulate(
@@ -112,6 +117,9 @@ def compute_chunk(cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str]):
     runs.insert(0, "point", cell.index)
     for name, value in cell.values.items():
         runs[f"param.{name}"] = value
+    measures = run_measures(result.timeseries, cell.config, discount_rate)
+    for name in RUN_MEASURES:
+        runs[name] = measures.loc[runs["run"], name].to_numpy()
     columns = ["run", "step", *[c for c in TIMESERIES_COLUMNS if c in result.timeseries]]
     ts = result.timeseries[columns].copy()
     ts.insert(1, "seed", chunk.seed)
@@ -363,24 +371,32 @@ def _run(
         disable=None if progress else True,  # None: only on a terminal
     )
     recorder = _Recorder(plan, manifest, bar)
+    discount = getattr(exp, "discount_rate", 0.0)
     try:
         if client is not None:
-            jobs = [(c, compute_chunk, (plan.cells[c.cell], c, exp.outcomes)) for c in todo]
+            jobs = [
+                (c, compute_chunk, (plan.cells[c.cell], c, exp.outcomes, discount)) for c in todo
+            ]
             cluster.compute(client, jobs, recorder.save, worker_timeout, store.ChunkId.describe)
         else:
             for chunk in todo:
-                recorder.save(chunk, compute_chunk(plan.cells[chunk.cell], chunk, exp.outcomes))
+                recorder.save(
+                    chunk, compute_chunk(plan.cells[chunk.cell], chunk, exp.outcomes, discount)
+                )
         recorder.flush()
         runs_table = store.read_table(out, manifest, "runs", f"run {plan.rerun} again")
         result = analysis.analyse(exp, plan.cells, runs_table)
-        summary = atomic.write_atomic(
-            out / "summary.csv", lambda tmp: result["table"].to_csv(tmp, index=False)
-        )
+        written = {
+            f"{name}.csv": atomic.write_atomic(
+                out / f"{name}.csv", lambda tmp, frame=frame: frame.to_csv(tmp, index=False)
+            )
+            for name, frame in {"summary": result["table"], **result["tables"]}.items()
+        }
     except (KeyboardInterrupt, MutusimError, OSError, MemoryError) as exc:
         raise _stopped(exc, recorder, scheduler) from None
     finally:
         bar.close()
-    manifest["files"] = {"summary.csv": summary.record()}
+    manifest["files"] = {name: file.record() for name, file in written.items()}
     manifest["status"] = "complete"
     manifests.write(out, manifest)
     result["out"] = out

@@ -1,9 +1,10 @@
 """Experiment files: what question, which scenarios or parameter points, how many runs.
 
-Four kinds share the fields of ``ExperimentBase``: ``comparison`` (named policy scenarios
-against a baseline, paired runs), ``sweep`` (grid or Latin hypercube over parameters),
-``sensitivity`` (SALib Sobol or Morris on chosen outputs) and ``replication`` (how many runs an
-output needs for a target confidence-interval half-width).
+Five kinds share the fields of ``ExperimentBase``: ``comparison`` (named policy scenarios
+against a baseline, paired runs), ``factorial`` (every combination of named policies at fixed
+allocations: main effects and two-way interactions), ``sweep`` (grid or Latin hypercube over
+parameters), ``sensitivity`` (SALib Sobol or Morris on chosen outputs) and ``replication`` (how
+many runs an output needs for a target confidence-interval half-width).
 
 Texts a reader sees (``label``, ``description``) may be one string or one per language
 (``{fr: …, en: …}``); ``text_in`` picks the one of a language. They are presentation only: the
@@ -172,6 +173,13 @@ class Comparison(ExperimentBase):
         min_length=2, description="the arms; the first is the baseline the others are compared to"
     )
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="level of the confidence intervals")
+    discount_rate: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="yearly rate discounting public money and pooled-EES-years in the "
+        "cost-effectiveness figures (month t weighs (1 + rate)^(-t/12)); 0: none",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Comparison:
@@ -179,6 +187,47 @@ class Comparison(ExperimentBase):
         if len(set(names)) != len(names):
             raise ValueError(f"scenario names must be unique, found {names}")
         return self
+
+
+class Factor(Strict):
+    """One policy of a factorial design, on or off, at a fixed allocation."""
+
+    policy: str | dict[str, Any] = Field(
+        description="the policy: a `configs/policies/` file name or an inline policy document"
+    )
+    budget_eur: float = Field(gt=0, description="its allocation in EUR when it is on")
+    spending: Literal["as_demand", "even", "front_loaded"] | None = Field(
+        None, description="its spending schedule (default: the policy's own)"
+    )
+
+
+MAX_FACTORS = 6
+"""Factors of a factorial design at most (2^6 = 64 cells)."""
+
+
+class Factorial(ExperimentBase):
+    """A 2^k design: every combination of the named policies, each at its fixed allocation,
+    paired runs; main effects and two-way interactions with intervals."""
+
+    needed_outcomes: ClassVar[tuple[str, ...]] = ("adoption_share", "cumulative_public_spend")
+    min_runs: ClassVar[int] = 2
+
+    kind: Literal["factorial"]
+    factors: dict[str, Factor] = Field(
+        min_length=2,
+        max_length=MAX_FACTORS,
+        description="`{name: {policy, budget_eur}}`: the policies switched on and off "
+        f"(2 to {MAX_FACTORS}; names: letters, digits, `_`)",
+    )
+    confidence: float = Field(0.95, gt=0.0, lt=1.0, description="level of the intervals")
+
+    @field_validator("factors")
+    @classmethod
+    def _names(cls, factors: dict[str, Factor]) -> dict[str, Factor]:
+        bad = [n for n in factors if not n.replace("_", "").isalnum() or not n.isascii()]
+        if bad:
+            raise ValueError(f"factor names of letters, digits and `_`; found {bad}")
+        return factors
 
 
 class Sweep(ExperimentBase):
@@ -241,4 +290,6 @@ class Replication(ExperimentBase):
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="level of the confidence interval")
 
 
-Experiment = Annotated[Comparison | Sweep | Sensitivity | Replication, Field(discriminator="kind")]
+Experiment = Annotated[
+    Comparison | Factorial | Sweep | Sensitivity | Replication, Field(discriminator="kind")
+]

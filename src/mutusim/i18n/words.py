@@ -140,6 +140,22 @@ def interval(value: str, low: str, high: str, lang: str) -> str:
     return t("fmt.interval", lang, value=value, low=low, high=high)
 
 
+def cost_per_extra(row: Mapping[str, Any], column: str, lang: str) -> str:
+    """One cost-effectiveness figure of a comparison summary row (``column``:
+    ``eur_per_extra_pooled_ees`` or ``eur_per_extra_pooled_ees_year``) as every surface writes
+    it: ``22 300 € [18 100 € ; 28 600 €]``, or "not meaningful" when the effect's interval
+    does not lie above zero (``experiments.cost_effectiveness``)."""
+    value = row.get(column, math.nan)
+    if not row.get(f"{column}_meaningful", False) or value is None or math.isnan(value):
+        return t("fmt.not_meaningful", lang)
+    return interval(
+        money(value, lang),
+        money(row.get(f"{column}_low", math.nan), lang),
+        money(row.get(f"{column}_high", math.nan), lang),
+        lang,
+    )
+
+
 def money(eur: float, lang: str) -> str:
     """Euros, in millions from 1 M€ (``2 M€`` / ``€2M``; ``15 600 €`` / ``€15,600``)."""
     if eur is None or (isinstance(eur, float) and math.isnan(eur)):

@@ -7,9 +7,11 @@ import numpy as np
 from numba import njit
 
 from mutusim.catalogue import STATUS_FORMING, STATUS_RUNNING
-from mutusim.contract.fields import AF, AI, AU, PI, C
+from mutusim.config.schema import MAX_POLICIES
+from mutusim.contract.fields import AF, AI, AU, PA, PI, C
 from mutusim.contract.outputs import MAX_RING, N_CORE, RING_NAMES, O
 from mutusim.contract.policy_layout import N_KINDS
+from mutusim.phases.shared import committed
 from mutusim.phases.state import helper
 
 
@@ -92,3 +94,10 @@ def collect(s, out):
     _shares(out, first, by_sector, s.n_by_sector)
     first += len(by_sector)
     out[first : first + len(RING_NAMES)] = rings
+    first += len(RING_NAMES)
+    for k in range(len(s.pol)):  # padding records (batches of uneven scenarios) spend nothing
+        spent = s.au_policy[PA.spent, k]
+        released = committed(s, k)
+        out[first + k] = spent if released == np.inf else released  # unlimited: what it spent
+        out[first + MAX_POLICIES + k] = spent
+        out[first + 2 * MAX_POLICIES + k] = s.au_policy[PA.ran_out, k]

@@ -204,21 +204,32 @@ def active(s, k):
 
 
 @helper
+def committed(s, k):
+    """R59: what policy ``k``'s schedule has released of its allocation by this month."""
+    q = s.pol[k]
+    return rp.released_allocation(q.budget_eur, q.spending, q.start_month, q.end_month, s.clock[0])
+
+
+@helper
 def affordable(s, k, amount):
-    """R37 for a payment of ``amount`` EUR by policy ``k``."""
+    """R37 for a payment of ``amount`` EUR by policy ``k``, within what its schedule has
+    released (R59)."""
     return rp.affordable(
         amount,
         s.au[AU.spent_total],
         s.par[0].budget_eur,
         s.au_policy[PA.spent, k],
-        s.pol[k].budget_eur,
+        committed(s, k),
     )
 
 
 @helper
 def pay(s, k, amount):
-    """Pay ``amount`` EUR under policy ``k`` if affordable (R37); say whether it was paid."""
+    """Pay ``amount`` EUR under policy ``k`` if affordable (R37, R59); say whether it was
+    paid. A payment the allocation itself cannot cover marks it as run out."""
     if not affordable(s, k, amount):
+        if s.au_policy[PA.spent, k] + amount > s.pol[k].budget_eur:
+            s.au_policy[PA.ran_out, k] = 1.0
         return False
     s.au[AU.spent_total] += amount
     s.au_policy[PA.spent, k] += amount

@@ -28,17 +28,16 @@ def comparison_chart(
     """Policy comparison from a comparison summary (``summary.csv``: first row the baseline).
 
     Left: mean difference in adoption to the baseline, in percentage points, with its
-    confidence interval (paired runs). Right: public euros per additional pooled EES, for the
-    scenarios that pooled more EES than the baseline (absent when none did)."""
+    confidence interval (paired runs). Right: public euros per additional pooled EES with its
+    95 % bootstrap interval (``experiments.cost_effectiveness``), for the scenarios whose
+    effect is meaningful (absent when none is)."""
     needed = {"scenario", "adoption_diff", "adoption_diff_lo", "adoption_diff_hi"}
     if not needed <= set(summary.columns):
         raise ValueError(f"a comparison summary needs the columns {sorted(needed)}")
     arms = summary.iloc[1:].reset_index(drop=True)
     if arms.empty:
         raise ValueError("a comparison needs at least one scenario besides the baseline")
-    cost = (
-        arms["eur_per_additional_pooled_ees"] if "eur_per_additional_pooled_ees" in arms else None
-    )
+    cost = arms["eur_per_extra_pooled_ees"] if "eur_per_extra_pooled_ees" in arms else None
     has_cost = cost is not None and cost.notna().any()
     height = 1.0 + 0.42 * len(arms)
     fig = style.new_figure(11 if has_cost else 7, max(2.8, height))
@@ -67,6 +66,14 @@ def comparison_chart(
         values = cost.to_numpy(dtype=float)
         shown = np.where(np.isnan(values), 0.0, values)
         ax2.barh(y, shown, color=colours, alpha=0.85, height=0.6)
+        low = arms["eur_per_extra_pooled_ees_low"].to_numpy(dtype=float)
+        high = arms["eur_per_extra_pooled_ees_high"].to_numpy(dtype=float)
+        bars = np.vstack(
+            [shown - np.nan_to_num(low, nan=0.0), np.nan_to_num(high, nan=0.0) - shown]
+        )
+        ax2.errorbar(
+            shown, y, xerr=np.clip(bars, 0, None), fmt="none", ecolor="black", capsize=3, lw=1
+        )
         for yi, v in zip(y, values, strict=True):
             text = t("fig.not_applicable", lang) if np.isnan(v) else style.money(v, lang)
             ax2.annotate(
@@ -81,7 +88,7 @@ def comparison_chart(
         ax2.set_xlabel(t("fig.eur_per_additional_axis", lang))
         ax2.set_title(t("fig.comparison_cost_title", lang))
         ax2.grid(axis="y", visible=False)
-        ax2.set_xlim(0, np.nanmax(values) * 1.3)
+        ax2.set_xlim(0, np.nanmax(np.concatenate([values, high])) * 1.3)
         style.number_axis(ax2, lang, "x")
     fig.suptitle(t("fig.comparison_title", lang, years=style.number(horizon_years, lang, 0)))
     return fig

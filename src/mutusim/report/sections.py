@@ -169,6 +169,8 @@ def key_figures(results: Results, lang: str) -> str:
         body += _target_group_table(results, lang)
     elif results.kind == "run":
         body = f'<div class="headline">{page.paragraphs(words.run_sentences(results, lang))}</div>'
+    elif results.kind == "factorial":
+        body = page.bullets(words.factorial_sentences(results, lang))
     elif results.kind == "sweep":
         body = page.paragraphs(words.sweep_sentences(results, lang))
     elif results.kind == "sensitivity":
@@ -209,7 +211,7 @@ def _comparison_table(rows: list[dict[str, Any]], lang: str) -> str:
                 ),
                 number(r["projects"], lang, 1),
                 money(r["spend"], lang),
-                money(r["cost"], lang),
+                r["cost_text"],
             ]
         )
     return page.table(header, body, numeric={1, 2, 3, 4, 5, 6})

@@ -4,6 +4,7 @@ from the 5 % and 95 % quantiles of the runs). Every sentence comes from the cata
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 
 from mutusim.config import ScenarioConfig
 from mutusim.i18n import t
+from mutusim.i18n.words import cost_per_extra
 from mutusim.plotting.style import (
     category_label,
     count,
@@ -83,16 +85,19 @@ def _policy_main(p: Any, lang: str) -> str:
     return t(f"report.policy.{kind}", lang, **values)
 
 
-def describe_policy(policy: Any, lang: str, horizon_months: int) -> str:
-    """One sentence: what the policy does, with its intensity, window, own budget and
+def describe_policy(policy: Any, lang: str, policy_months: int) -> str:
+    """One sentence: what the policy does, with its intensity, window (when it is not the
+    whole policy period of ``policy_months``), own allocation and how it is spent, and
     eligibility (e.g. "Subvention de 50 % des coûts mutualisés …, budget propre 2 M€")."""
     parts = [_policy_main(policy, lang)]
-    if policy.start_month > 0 or policy.end_month < horizon_months:
+    if policy.start_month > 0 or policy.end_month < policy_months:
         parts.append(
             t("report.policy_window", lang, start=policy.start_month, end=policy.end_month)
         )
     if policy.budget_eur is not None:
         parts.append(t("report.policy_budget", lang, budget=money(policy.budget_eur, lang)))
+    if policy.spending != "as_demand":
+        parts.append(t(f"report.spending.{policy.spending}", lang))
     parts.extend(eligibility_words(policy.eligibility, lang))
     return t("report.sentence", lang, text=t("report.list_sep", lang).join(parts))
 
@@ -121,13 +126,17 @@ def describe_scenario(config: ScenarioConfig, lang: str) -> tuple[str, list[str]
     """The scenario's budget line and one sentence per policy."""
     if not config.policies:
         return t("report.no_policy", lang), []
-    head = t(
-        "report.scenario_budget",
-        lang,
-        budget=money(config.budget_eur, lang),
-        years=years_text(config.horizon_months, lang),
-    )
-    return head, [describe_policy(p, lang, config.horizon_months) for p in config.policies]
+    period = min(config.policy_period_months, config.horizon_months)
+    if config.unlimited:
+        head = t("report.scenario_unlimited", lang, years=years_text(period, lang))
+    else:
+        head = t(
+            "report.scenario_budget",
+            lang,
+            budget=money(config.total_budget(), lang),
+            years=years_text(period, lang),
+        )
+    return head, [describe_policy(p, lang, period) for p in config.policies]
 
 
 def describe_overrides(overrides: dict[str, Any], lang: str) -> list[str]:
@@ -176,7 +185,10 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
             "diff_ci": (s["adoption_diff_lo"], s["adoption_diff_hi"]),
             "projects": s["active_projects"],
             "spend": s["cumulative_public_spend"],
-            "cost": s["eur_per_additional_pooled_ees"],
+            "cost": s.get("eur_per_extra_pooled_ees", np.nan),
+            "cost_text": "–"
+            if name == results.baseline
+            else cost_per_extra(s.to_dict(), "eur_per_extra_pooled_ees", lang),
             "runs": int(s["runs"]),
         }
         sentences = [
@@ -203,22 +215,90 @@ def comparison_rows(results: Any, lang: str) -> list[dict[str, Any]]:
                     range=nine_in_ten(points(dlo, lang), points(dhi, lang), lang),
                 )
             )
-            if np.isnan(row["cost"]):
-                sentences.append(
-                    t("report.kf_spend_no_gain", lang, spend=money(row["spend"], lang))
-                )
-            else:
-                sentences.append(
-                    t(
-                        "report.kf_spend",
-                        lang,
-                        spend=money(row["spend"], lang),
-                        cost=money(row["cost"], lang),
-                    )
-                )
+            sentences.extend(
+                money_sentences(s.to_dict(), lang, results.horizon_months, policy_months(results))
+            )
+        elif s.get("budget", "") == "unlimited":
+            sentences.append(t("report.kf_unlimited", lang))
         row["sentences"] = sentences
         rows.append(row)
     return rows
+
+
+def policy_months(results: Any) -> int | None:
+    """Months of the policy period of the compared scenarios (None when unknown)."""
+    periods = {c.policy_period_months for c in results.configs.values()}
+    return min(periods) if periods else None
+
+
+def money_sentences(
+    s: Mapping[str, Any], lang: str, horizon_months: int, policy_period: int | None
+) -> list[str]:
+    """What an arm's money bought, from its summary row: the lasting effect (end of policy
+    period, end of follow-up, pooled-EES-years, each with the 5–95 % range of runs), the cost
+    per additional pooled EES and pooled-EES-year with their bootstrap intervals (or "not
+    meaningful"), and whether its allocation ran out or was left partly unspent."""
+    out = []
+    if "extra_pooled_ees_policy_end" in s and policy_period is not None:
+
+        def effect(name: str) -> str:
+            ci = interval(
+                number(s[name], lang, 0),
+                number(s[f"{name}_low"], lang, 0),
+                number(s[f"{name}_high"], lang, 0),
+                lang,
+            )
+            spread = nine_in_ten(
+                number(s[f"{name}_p05"], lang, 0), number(s[f"{name}_p95"], lang, 0), lang
+            )
+            return f"{ci} ({spread})"
+
+        out.append(
+            t(
+                "report.kf_durability",
+                lang,
+                policy_end=effect("extra_pooled_ees_policy_end"),
+                end=effect("extra_pooled_ees"),
+                ees_years=effect("extra_pooled_ees_years"),
+                policy_years=years_text(min(policy_period, horizon_months), lang),
+                years=years_text(horizon_months, lang),
+            )
+        )
+    spend = money(s["cumulative_public_spend"], lang)
+    if s.get("eur_per_extra_pooled_ees_meaningful", False):
+        out.append(
+            t(
+                "report.kf_spend",
+                lang,
+                spend=spend,
+                cost=cost_per_extra(s, "eur_per_extra_pooled_ees", lang),
+                cost_year=cost_per_extra(s, "eur_per_extra_pooled_ees_year", lang),
+            )
+        )
+    else:
+        out.append(t("report.kf_spend_no_gain", lang, spend=spend))
+    if s.get("budget") == "unlimited":
+        out.append(t("report.kf_unlimited", lang))
+    if s.get("ran_out_share", 0) > 0:
+        out.append(
+            t(
+                "report.kf_ran_out",
+                lang,
+                share=percent(s["ran_out_share"], lang, 0),
+                month=number(s["ran_out_month_median"], lang, 0),
+            )
+        )
+    if s.get("unspent_flag", False):
+        out.append(
+            t(
+                "report.kf_unspent",
+                lang,
+                unspent=money(s["unspent_eur"], lang),
+                allocated=money(s["allocated_eur"], lang),
+                share=percent(s["unspent_share"], lang, 0),
+            )
+        )
+    return out
 
 
 def comparison_headline(
@@ -264,7 +344,7 @@ def comparison_headline(
                 "report.head_cheapest",
                 lang,
                 scenario=cheap["label"],
-                cost=money(cheap["cost"], lang),
+                cost=cheap["cost_text"],
             )
         )
     return out
@@ -317,8 +397,38 @@ def run_sentences(results: Any, lang: str) -> list[str]:
         out.append(t("report.run_projects", lang, range=spread, **counts))
     spend = runs["public_spend"].median()
     if spend > 0:
-        cost = runs["eur_per_pooled_ees"].median()
-        out.append(t("report.run_spend", lang, spend=money(spend, lang), cost=money(cost, lang)))
+        out.append(t("report.run_spend", lang, spend=money(spend, lang)))
+    config = next(iter(results.configs.values()), None)
+    if config is not None and config.unlimited:
+        out.append(t("report.run_unlimited", lang))
+    return out
+
+
+def factorial_sentences(results: Any, lang: str) -> list[str]:
+    """One sentence per main effect and interaction of a factorial design, on adoption at the
+    horizon: the mean over paired runs, its 95 % interval and the range of 9 runs in 10."""
+    table = results.summary
+    out = [t("report.factorial_intro", lang, years=years_text(results.horizon_months, lang))]
+    for r in table[table["outcome"] == "adoption_share"].to_dict("records"):
+        digits = interval_digits((r["effect_lo"], r["effect_hi"]))
+        key = (
+            "report.factorial_interaction"
+            if r["kind"] == "interaction"
+            else "report.factorial_main"
+        )
+        out.append(
+            t(
+                key,
+                lang,
+                term=r["term"].replace(" x ", " × "),
+                effect=points(r["effect"], lang, digits),
+                lo=points(r["effect_lo"], lang, digits),
+                hi=points(r["effect_hi"], lang, digits),
+                range=nine_in_ten(
+                    points(r["effect_p05"], lang), points(r["effect_p95"], lang), lang
+                ),
+            )
+        )
     return out
 
 

@@ -57,6 +57,34 @@ def affordable(
     return spent_total + amount <= budget_total and spent_policy + amount <= budget_policy
 
 
+SPEND_AS_DEMAND = 0
+SPEND_EVEN = 1
+SPEND_FRONT_LOADED = 2
+"""Codes of the spending schedules (``config.schema.SPENDING_SCHEDULES`` order)."""
+
+
+@rule(
+    "R59",
+    "A policy may have spent, by the end of a month, what its spending schedule has released "
+    "of its allocation: all of it at once (as demand comes), an even share per month of its "
+    "window (unspent shares carried over), or twice that pace at first, falling linearly "
+    "(front-loaded).",
+    "§6.1, §8.5",
+)
+def released_allocation(
+    allocation: float, schedule: int, start: int, end: int, month: int
+) -> float:
+    """EUR of the allocation released by the end of ``month`` (the money committed)."""
+    if month < start:
+        return 0.0
+    if schedule == SPEND_AS_DEMAND or allocation == math.inf or end <= start:
+        return allocation
+    elapsed = min(1.0, (month - start + 1) / (end - start))
+    if schedule == SPEND_EVEN:
+        return allocation * elapsed
+    return allocation * (1.0 - (1.0 - elapsed) * (1.0 - elapsed))
+
+
 @rule(
     "R38",
     "A policy event with a yearly rate (a training course, an individual grant, a core "
