@@ -1,0 +1,70 @@
+"""The files of ``mutusim match``: ``circles.csv`` and ``circles.xlsx`` (the proposals),
+``report-fr.html`` and ``report-en.html``, and a sealed ``manifest.json`` with provenance
+(seed, options, the survey's SHA-256 — never its content —, the scenario's, versions, commit)
+and the SHA-256 of each file. Everything is prepared first, then each file is written whole
+(``mutusim.atomic``)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from mutusim import atomic, manifest
+from mutusim.config import config_hash
+from mutusim.match.proposals import MatchResult, circles_table
+from mutusim.match.report import report_html
+from mutusim.results import git_commit, package_versions
+
+FILES = ("circles.csv", "circles.xlsx", "report-fr.html", "report-en.html", "manifest.json")
+
+
+def provenance(result: MatchResult) -> dict:
+    """What the proposals come from."""
+    prep = result.prepared
+    s = prep.settings
+    from mutusim import __version__
+
+    return {
+        "command": "mutusim match",
+        "mutusim": __version__,
+        "survey_sha256": hashlib.sha256(prep.survey.path.read_bytes()).hexdigest(),
+        "survey_rows": prep.survey.n,
+        "scenario": prep.config.name,
+        "config_sha256": config_hash(prep.config),
+        "seed": s.seed,
+        "runs": s.runs,
+        "months": s.months,
+        "scope": list(s.scope),
+        "min_size": prep.min_size,
+        "max_size": prep.max_size,
+        "top": s.top,
+        "candidates_simulated": result.n_candidates,
+        "beam": s.beam,
+        "names": s.names,
+        "drawn_cells": prep.survey_pop.drawn,
+        "drawn_ties": prep.survey_pop.draw_ties,
+        "drawn_rivals": prep.survey_pop.draw_rivals,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+    }
+
+
+def write_outputs(result: MatchResult, out: Path) -> list[Path]:
+    """Write every file of the proposals into ``out``; returns them."""
+    lang = result.prepared.settings.lang
+    about = provenance(result)
+    frame = circles_table(result, lang)
+    pages = {f"report-{x}.html": report_html(result, about, x) for x in ("fr", "en")}
+    written = {}
+    written["circles.csv"] = atomic.write_atomic(
+        out / "circles.csv", lambda tmp: frame.to_csv(tmp, index=False)
+    )
+    written["circles.xlsx"] = atomic.write_atomic(
+        out / "circles.xlsx",
+        lambda tmp: frame.to_excel(tmp, index=False, sheet_name="circles", engine="openpyxl"),
+    )
+    for name, text in pages.items():
+        written[name] = atomic.write_text(out / name, text)
+    files = {name: {"sha256": w.sha256, "bytes": w.bytes} for name, w in written.items()}
+    manifest.write(out, {**about, "files": files})
+    return [out / name for name in FILES]
