@@ -38,6 +38,15 @@ CIRCLE_COLUMNS = (
 """The columns of ``circles.csv`` (and ``.xlsx``), in order; ``names`` follows with --names."""
 
 
+PER_PIONEER = 3
+"""Variants of one pioneer's circle among the candidates simulated (keeps the search's best
+from crowding out other pioneers)."""
+
+MAX_SHARED = 0.5
+"""A proposal shares at most this share of its members with a better-ranked one: the list
+offers distinct circles, not variants of one."""
+
+
 @dataclass(frozen=True)
 class MatchSettings:
     """The options of ``mutusim match``."""
@@ -143,7 +152,13 @@ def search(prep: Prepared) -> list[Candidate]:
         s.beam,
     )
     keep = s.candidates or max(4 * s.top, 20)
-    return found[:keep]
+    per_pioneer: dict[int, int] = {}
+    chosen = []
+    for c in found:  # at most PER_PIONEER variants of one pioneer's circle are simulated
+        if per_pioneer.get(c.members[0], 0) < PER_PIONEER:
+            per_pioneer[c.members[0]] = per_pioneer.get(c.members[0], 0) + 1
+            chosen.append(c)
+    return chosen[:keep]
 
 
 def propose(
@@ -165,10 +180,15 @@ def propose(
             candidates[k].members,
         ),
     )
-    proposals = []
-    for rank, k in enumerate(order[: s.top], start=1):
+    proposals: list[Proposal] = []
+    for k in order:
+        if len(proposals) == s.top:
+            break
+        mine = set(candidates[k].members)
+        if any(len(mine & set(p.candidate.members)) > MAX_SHARED * len(mine) for p in proposals):
+            continue  # a variant of a better proposal
         key, share = main_risk(chances[k], candidates[k].factors, prep.inputs.phases, s.months)
-        proposals.append(Proposal(rank, candidates[k], chances[k], key, share))
+        proposals.append(Proposal(len(proposals) + 1, candidates[k], chances[k], key, share))
     return MatchResult(prep, proposals, len(candidates))
 
 
@@ -189,14 +209,20 @@ def circles_table(result: MatchResult, lang: str) -> pd.DataFrame:
             "members": ";".join(ids[i] for i in p.candidate.members),
             "scope": ";".join(services(p.candidate.scope)),
             "mode": c.mode,
-            "p_formation": c.p_formation,
-            "p_formation_low": c.p_formation_low,
-            "p_formation_high": c.p_formation_high,
-            "p_running": c.p_running,
-            "p_running_low": c.p_running_low,
-            "p_running_high": c.p_running_high,
+            "p_formation": round(c.p_formation, 4),
+            "p_formation_low": round(c.p_formation_low, 4),
+            "p_formation_high": round(c.p_formation_high, 4),
+            "p_running": round(c.p_running, 4),
+            "p_running_low": round(c.p_running_low, 4),
+            "p_running_high": round(c.p_running_high, 4),
             "expected_members": round(c.expected_members, 2),
-            "main_risk": risk_words(p.risk_key, p.risk_share, lang, prep.settings.months),
+            "main_risk": risk_words(
+                p.risk_key,
+                p.risk_share,
+                lang,
+                prep.settings.months,
+                p.candidate.factors["rivals"] > 0,
+            ),
         }
         if prep.settings.names:
             row["names"] = ";".join(names[i] for i in p.candidate.members)

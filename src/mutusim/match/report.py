@@ -54,9 +54,12 @@ def network_figure(g: nx.Graph, proposal: Proposal, labels: list[str]) -> Figure
     fig = Figure(figsize=(6.4, 4.4))
     ax = fig.add_subplot()
     ax.set_axis_off()
+    inside = set(members)
     ties = [e for e in sub.edges if sub.edges[e]["kind"] == "tie"]
+    core_ties = [e for e in ties if e[0] in inside and e[1] in inside]
     rivals = [e for e in sub.edges if sub.edges[e]["kind"] == "rival"]
-    nx.draw_networkx_edges(sub, pos, edgelist=ties, ax=ax, edge_color="#9aa5b1", width=0.8)
+    nx.draw_networkx_edges(sub, pos, edgelist=ties, ax=ax, edge_color="#c3cad2", width=0.6)
+    nx.draw_networkx_edges(sub, pos, edgelist=core_ties, ax=ax, edge_color="#1f5f8b", width=2.2)
     nx.draw_networkx_edges(
         sub, pos, edgelist=rivals, ax=ax, edge_color="#d1495b", style="dashed", width=1.4
     )
@@ -76,7 +79,16 @@ def network_figure(g: nx.Graph, proposal: Proposal, labels: list[str]) -> Figure
         node_size=620,
     )
     nx.draw_networkx_labels(
-        sub, pos, labels={i: labels[i] for i in sub.nodes}, ax=ax, font_size=7
+        sub, pos, labels={i: labels[i] for i in others}, ax=ax, font_size=7
+    )
+    nx.draw_networkx_labels(
+        sub,
+        pos,
+        labels={i: labels[i] for i in members},
+        ax=ax,
+        font_size=7,
+        font_color="white",
+        font_weight="bold",
     )
     fig.tight_layout()
     return fig
@@ -109,7 +121,9 @@ def report_html(result: MatchResult, provenance: dict, lang: str) -> str:
     for p in result.proposals:
         c = p.chances
         ids = [prep.survey.ids[i] for i in p.candidate.members]
-        risk = risk_words(p.risk_key, p.risk_share, lang, months)
+        risk = risk_words(
+            p.risk_key, p.risk_share, lang, months, p.candidate.factors["rivals"] > 0
+        )
         scope = ", ".join(t(f"match.service.{x}", lang) for x in services(p.candidate.scope))
         facts = t(
             "match.report.facts",

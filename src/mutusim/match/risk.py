@@ -11,12 +11,14 @@ from mutusim.i18n.words import percent
 from mutusim.match.estimate import Chances
 from mutusim.rules import formation as rf
 
-HAZARD_FACTORS = ("rivals", "size", "maturity", "depth", "posture")
+MATERIAL = 0.1
+"""A factor is named when it raises the phase's hazard by at least this share (R11's
+multipliers); below, the failure is the phase's own risk (its base hazard)."""
 
 
 def hazard_factor(factors: dict[str, float], phases: np.ndarray, phase: int) -> str:
     """The factor adding most to phase ``phase``'s hazard (R11 with the phase's weights;
-    R53's needs factor in the needs inventory); '' when none adds anything."""
+    R53's needs factor in the needs inventory); '' when none adds ``MATERIAL``."""
     spec = phases[phase - 1]
     added = {
         "rivals": spec["rivalry"] * factors["rivals"],
@@ -28,7 +30,7 @@ def hazard_factor(factors: dict[str, float], phases: np.ndarray, phase: int) -> 
     if phase == rf.PHASE_NEEDS:
         added["needs"] = factors["needs"] - 1.0
     name, value = max(added.items(), key=lambda kv: kv[1])
-    return name if value > 1e-9 else ""
+    return name if value >= MATERIAL else ""
 
 
 def main_risk(
@@ -57,14 +59,18 @@ def main_risk(
     return key, ways[key] / chances.runs
 
 
-def risk_words(key: str, share: float, lang: str, months: int) -> str:
-    """The risk in words, with the share of runs it ends."""
+def risk_words(key: str, share: float, lang: str, months: int, rivals: bool = False) -> str:
+    """The risk in words, with the share of runs it ends; ``rivals``: the circle holds rivals,
+    which is said even when another way of failing comes first (rivals also lower each
+    member's utility, R21, hence the financial plan)."""
     if key.startswith("phase"):
         words = t("match.risk.base", lang, phase=t(f"match.phase.{int(key[5:])}", lang))
     elif key == "slow":
         words = t("match.risk.slow", lang, months=months)
     else:
         words = t(f"match.risk.{key}", lang)
-    if share <= 0:
-        return words
-    return t("match.risk.phase_note", lang, risk=words, share=percent(share, lang, 0))
+    if share > 0:
+        words = t("match.risk.phase_note", lang, risk=words, share=percent(share, lang, 0))
+    if rivals and key != "rivals":
+        words = t("match.risk.also", lang, risk=words, other=t("match.risk.rivals", lang))
+    return words

@@ -1,0 +1,192 @@
+"""The facilitator's matchmaking tool (issue 15): survey checks, the template round trip, the
+survey population on the generator's streams, and a planted survey whose good circle must rank
+above its rival, ill-sized twin."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from mutusim.catalogue import SERVICE_NAMES
+from mutusim.cli import main
+from mutusim.contract.fields import AF, AI
+from mutusim.match import proposals as mp
+from mutusim.match.population import people_of, survey_population
+from mutusim.match.survey import SurveyError, columns, read_survey
+from mutusim.match.template import readme_path, write_template
+from mutusim.population.generator import draw_attributes, new_agent_arrays
+
+SECTORS = (
+    "health_social_action",
+    "education_training",
+    "titres_services",
+    "eta_sheltered_work",
+    "culture_youth_recreation",
+    "short_food_circuits_environment",
+    "other_services",
+)
+NEEDS = {"training": 2, "infra_backup": 2, "support_first_line": 2}
+
+
+def _row(ident: str, workers: int, ties: list[str], rivals: list[str] = ()) -> dict:
+    row = {c.name: "" for c in columns(SECTORS)}
+    row.update(
+        id=ident,
+        name=f"Name of {ident}",
+        legal_form="asbl",
+        sector="titres_services",
+        province="namur",
+        workers=workers,
+        digiscore=50,
+        convinced="yes",
+        posture=5,
+        leadership=4,
+        financial_tension=3,
+        ties=";".join(ties),
+        rivals=";".join(rivals),
+    )
+    for service in SERVICE_NAMES:
+        row[f"need_{service}"] = NEEDS.get(service, 0)
+    return row
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def planted(path: Path) -> Path:
+    """Group a: four alike EES (10–12 workers), tied, no rivalry. Group b: the same needs and
+    posture, tied too, but 1 to 400 workers and rival ties. The groups are not tied."""
+    a = [f"a{k}" for k in range(4)]
+    b = [f"b{k}" for k in range(4)]
+    rows = [_row(x, w, [y for y in a if y != x]) for x, w in zip(a, (10, 11, 12, 10))]
+    rivals = {"b0": ["b1", "b2"], "b1": ["b3"], "b2": ["b3"]}
+    rows += [
+        _row(x, w, [y for y in b if y != x], rivals.get(x, []))
+        for x, w in zip(b, (1, 6, 80, 400))
+    ]
+    return _write(path, rows)
+
+
+def test_planted_good_circle_ranks_above_rival_ill_sized_one(tmp_path):
+    settings = mp.MatchSettings(runs=120, top=10, min_size=4, max_size=4, months=24, seed=3)
+    prep = mp.prepare(planted(tmp_path / "planted.csv"), settings)
+    result = mp.propose(prep, mp.search(prep))
+    table = mp.circles_table(result, "en")
+    groups = table["members"].str[0]
+    assert set(groups) == {"a", "b"}, table
+    good = table[groups == "a"].iloc[0]
+    bad = table[groups == "b"].iloc[0]
+    assert good["rank"] < bad["rank"]
+    # 120 runs: the good circle's 95 % interval lies above the rival circle's estimate
+    assert good["p_running_low"] > bad["p_running"], table
+    assert "rivals" in bad["main_risk"] or "sizes" in bad["main_risk"]
+
+
+def test_circles_csv_columns_and_privacy(tmp_path):
+    out = tmp_path / "out"
+    survey = planted(tmp_path / "planted.csv")
+    args = ["match", str(survey), "--runs", "8", "--top", "2", "--months", "6", "--out", str(out)]
+    assert main([*args, "--lang", "en"]) == 0
+    table = pd.read_csv(out / "circles.csv")
+    assert tuple(table.columns) == mp.CIRCLE_COLUMNS
+    for name in ("circles.csv", "circles.xlsx", "report-fr.html", "report-en.html"):
+        assert (out / name).is_file()
+    for name in ("circles.csv", "report-en.html", "report-fr.html", "manifest.json"):
+        assert "Name of" not in (out / name).read_text(encoding="utf-8")
+    html = (out / "report-en.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "://" not in html.replace("&#58;//", "")
+    assert main([*args, "--names", "--out", str(tmp_path / "named")]) == 0
+    named = pd.read_csv(tmp_path / "named" / "circles.csv")
+    assert named["names"].str.contains("Name of").all()
+
+
+def test_bad_cells_one_line_each_and_nothing_written(tmp_path, capsys):
+    rows = [_row("a0", 10, ["a1"]), _row("a1", 0, ["zz"]), _row("a0", 3, [])]
+    rows[0]["posture"] = 7
+    rows[2]["sector"] = "bakery"
+    survey = _write(tmp_path / "bad.csv", rows)
+    out = tmp_path / "out"
+    assert main(["match", str(survey), "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert all(line.startswith("mutusim: error: ") for line in lines)
+    assert any("row 2, column posture: expected a whole number from 1 to 5; found '7'" in x for x in lines)
+    assert any("row 3, column workers" in x and "'0'" in x for x in lines)
+    assert any("row 4, column sector" in x and "'bakery'" in x for x in lines)
+    assert any("row 4, column id: expected a unique id" in x for x in lines)
+    assert any("row 3, column ties" in x and "'zz'" in x for x in lines)
+    assert len(lines) == 5
+    assert not out.exists()
+
+
+def test_missing_required_column_and_unknown_column(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,sector,need_trainig\nx,titres_services,1\n", encoding="utf-8")
+    with pytest.raises(SurveyError) as err:
+        read_survey(path, SECTORS)
+    text = "\n".join(err.value.problems)
+    assert "column 'need_trainig'" in text and "column 'workers': expected it" in text
+
+
+def test_template_round_trip(tmp_path):
+    xlsx = tmp_path / "survey.xlsx"
+    write_template(xlsx, SECTORS)
+    book = load_workbook(xlsx)
+    assert len(book.sheetnames) == 2
+    header = [c.value for c in book.worksheets[0][1]]
+    assert header == [c.name for c in columns(SECTORS)]
+    explained = [r[0].value for r in book.worksheets[1].iter_rows(min_row=2)]
+    assert set(header) <= set(explained)
+    sheet = book.worksheets[0]
+    for k, ident in enumerate(("t0", "t1", "t2", "t3")):
+        values = {"id": ident, "sector": "titres_services", "workers": 8 + k, "posture": 5}
+        values["ties"] = ";".join(f"t{j}" for j in range(4) if j != k)
+        values["need_training"] = 2
+        sheet.append([values.get(name) for name in header])
+    book.save(xlsx)
+    out = tmp_path / "out"
+    assert main(["match", str(xlsx), "--runs", "5", "--months", "3", "--out", str(out)]) == 0
+    assert len(pd.read_csv(out / "circles.csv")) >= 1
+    csv_template = tmp_path / "survey.csv"
+    write_template(csv_template, SECTORS)
+    assert csv_template.read_text().strip().split(",") == header
+    assert "need_training" in readme_path(csv_template).read_text(encoding="utf-8")
+
+
+def test_survey_values_kept_and_blanks_drawn_as_the_generator(tmp_path):
+    rows = [_row("a0", 10, []), _row("a1", 20, [])]
+    rows[1]["digiscore"] = ""
+    rows[1]["posture"] = ""
+    prep = mp.prepare(_write(tmp_path / "s.csv", rows), mp.MatchSettings(min_size=2, max_size=2))
+    pop = prep.inputs.population
+    af, ai, *_ = people_of(prep.survey_pop, pop, prep.inputs.n_sectors, 5, 0)
+    assert af[AF.maturity, 0] == 0.5 and af[AF.cooperative_posture, 0] == pytest.approx(0.9)
+    assert af[AF.size, 1] == 20 and ai[AI.sector, 1] == SECTORS.index("titres_services")
+    assert af[AF.depth, 0] == pytest.approx(2 / 3)
+    expected = {1 << SERVICE_NAMES.index(s) for s in NEEDS}
+    assert ai[AI.perimeter, 0] == sum(expected) and ai[AI.n_needed, 0] == 3
+    # the blanks are the generator's draws for a synthetic EES of that sector and size
+    gen_af, gen_ai = new_agent_arrays(2)
+    draw_attributes(5, 0, pop, gen_af, gen_ai)
+    gen_af[AF.size, 1], gen_af[AF.log10_size, 1] = 20.0, math.log10(20.0)
+    gen_ai[AI.sector, 1] = SECTORS.index("titres_services")
+    from mutusim.population.generator import draw_traits
+
+    draw_traits(5, 0, pop, gen_af, gen_ai)
+    assert af[AF.maturity, 1] == gen_af[AF.maturity, 1]
+    assert af[AF.cooperative_posture, 1] == gen_af[AF.cooperative_posture, 1]
+    assert prep.survey_pop.drawn == {"digiscore": 1, "posture": 1}
+    assert prep.survey_pop.draw_rivals and prep.survey_pop.draw_ties  # both columns blank
+    other, *_ = people_of(prep.survey_pop, pop, prep.inputs.n_sectors, 5, 1)
+    assert other[AF.maturity, 1] != af[AF.maturity, 1]  # drawn anew in each run
+    assert np.all(other[AF.maturity, 0] == af[AF.maturity, 0])
