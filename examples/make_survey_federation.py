@@ -21,10 +21,42 @@ OUT = HERE / "survey_federation.csv"
 
 GROUPS = (
     # (sector, count, workers median, posture, services needed, federation, rivalry)
-    ("health_social_action", 12, 18, 4, ("support_first_line", "infra_backup", "infra_messaging", "training"), "FedSynth-Aide", False),
-    ("eta_sheltered_work", 9, 60, 3, ("application_hosting", "support_second_line", "infra_backup", "development_integration"), "", True),
-    ("education_training", 10, 8, 4, ("training", "exchange_good_practices", "infra_network_wifi", "infra_messaging"), "", False),
-    ("culture_youth_recreation", 9, 4, 2, ("exchange_good_practices", "infra_hosting", "support_first_line"), "", False),
+    (
+        "health_social_action",
+        12,
+        18,
+        4,
+        ("support_first_line", "infra_backup", "infra_messaging", "training"),
+        "FedSynth-Aide",
+        False,
+    ),
+    (
+        "eta_sheltered_work",
+        9,
+        60,
+        3,
+        ("application_hosting", "support_second_line", "infra_backup", "development_integration"),
+        "",
+        True,
+    ),
+    (
+        "education_training",
+        10,
+        8,
+        4,
+        ("training", "exchange_good_practices", "infra_network_wifi", "infra_messaging"),
+        "",
+        False,
+    ),
+    (
+        "culture_youth_recreation",
+        9,
+        4,
+        2,
+        ("exchange_good_practices", "infra_hosting", "support_first_line"),
+        "",
+        False,
+    ),
 )
 
 
@@ -46,7 +78,7 @@ def main() -> None:
                 int(rng.integers(0, 5)) if m % 3 else g % 5
             ]
             row["legal_form"] = "asbl" if m % 4 else "cooperative"
-            row["workers"] = max(1, int(round(median * float(np.exp(rng.normal(0, 0.7))))))
+            row["workers"] = max(1, round(median * float(np.exp(rng.normal(0, 0.7)))))
             row["digiscore"] = "" if m % 5 == 4 else int(np.clip(rng.normal(45, 15), 5, 95))
             row["convinced"] = "yes" if rng.random() < 0.7 else "no"
             row["posture"] = int(np.clip(posture + rng.integers(-1, 2), 1, 5))

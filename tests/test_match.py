@@ -17,7 +17,7 @@ from mutusim.catalogue import SERVICE_NAMES
 from mutusim.cli import main
 from mutusim.contract.fields import AF, AI
 from mutusim.match import proposals as mp
-from mutusim.match.population import people_of, survey_population
+from mutusim.match.population import people_of
 from mutusim.match.survey import SurveyError, columns, read_survey
 from mutusim.match.template import readme_path, write_template
 from mutusim.population.generator import draw_attributes, new_agent_arrays
@@ -69,11 +69,11 @@ def planted(path: Path) -> Path:
     posture, tied too, but 1 to 400 workers and rival ties. The groups are not tied."""
     a = [f"a{k}" for k in range(4)]
     b = [f"b{k}" for k in range(4)]
-    rows = [_row(x, w, [y for y in a if y != x]) for x, w in zip(a, (10, 11, 12, 10))]
+    rows = [_row(x, w, [y for y in a if y != x]) for x, w in zip(a, (10, 11, 12, 10), strict=True)]
     rivals = {"b0": ["b1", "b2"], "b1": ["b3"], "b2": ["b3"]}
     rows += [
         _row(x, w, [y for y in b if y != x], rivals.get(x, []))
-        for x, w in zip(b, (1, 6, 80, 400))
+        for x, w in zip(b, (1, 6, 80, 400), strict=True)
     ]
     return _write(path, rows)
 
@@ -120,7 +120,9 @@ def test_bad_cells_one_line_each_and_nothing_written(tmp_path, capsys):
     assert main(["match", str(survey), "--out", str(out)]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert all(line.startswith("mutusim: error: ") for line in lines)
-    assert any("row 2, column posture: expected a whole number from 1 to 5; found '7'" in x for x in lines)
+    assert any(
+        "row 2, column posture: expected a whole number from 1 to 5; found '7'" in x for x in lines
+    )
     assert any("row 3, column workers" in x and "'0'" in x for x in lines)
     assert any("row 4, column sector" in x and "'bakery'" in x for x in lines)
     assert any("row 4, column id: expected a unique id" in x for x in lines)

@@ -576,9 +576,7 @@ def _match(args: argparse.Namespace) -> int:
         )
     )
     if not candidates:
-        write_stdout(
-            t("match.console.none", args.lang, low=prep.min_size, high=prep.max_size)
-        )
+        write_stdout(t("match.console.none", args.lang, low=prep.min_size, high=prep.max_size))
     with tqdm(
         total=len(candidates) * settings.runs,
         unit="run",
@@ -594,7 +592,12 @@ def _match(args: argparse.Namespace) -> int:
         write_stdout(shown.to_string(index=False))
     write_stdout(
         textwrap.fill(
-            t("match.console.written", args.lang, folder=out, files=", ".join(f.name for f in files)),
+            t(
+                "match.console.written",
+                args.lang,
+                folder=out,
+                files=", ".join(f.name for f in files),
+            ),
             100,
         )
     )

@@ -22,8 +22,7 @@ import numpy as np
 from numba import njit, prange
 from scipy.stats import binomtest
 
-from mutusim.catalogue import MODES, STATUS_DISSOLVED, STATUS_FAILED, STATUS_FORMING
-from mutusim.catalogue import STATUS_RUNNING
+from mutusim.catalogue import MODES, STATUS_DISSOLVED, STATUS_FAILED, STATUS_FORMING, STATUS_RUNNING
 from mutusim.contract.fields import PI
 from mutusim.match.population import SurveyPopulation, survey_people
 from mutusim.phases import TRACE_NONE, ScenarioInputs

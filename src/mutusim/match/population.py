@@ -137,7 +137,9 @@ def survey_population(survey: Survey) -> SurveyPopulation:
             groups.setdefault(str(name).strip().lower(), []).append(i)
     for members in groups.values():
         ties.update((a, b) for x, a in enumerate(members) for b in members[x + 1 :])
-    rivals = {(i, index[o]) for i, listed in enumerate(survey.column("rivals")) for o in listed or []}
+    rivals = {
+        (i, index[o]) for i, listed in enumerate(survey.column("rivals")) for o in listed or []
+    }
     tie_ptr, tie_idx = _csr(n, ties)
     rival_ptr, rival_idx = _csr(n, rivals)
     draw_ties = survey.blank("ties") == n and not groups
@@ -146,7 +148,9 @@ def survey_population(survey: Survey) -> SurveyPopulation:
         name: survey.blank(name)
         for name in ("legal_form", "province", "digiscore", "convinced", *LIKERT)
     }
-    drawn["need_*"] = int(sum(bin(int(m) ^ ((1 << len(SERVICE_NAMES)) - 1)).count("1") for m in need_mask))
+    drawn["need_*"] = int(
+        sum(bin(int(m) ^ ((1 << len(SERVICE_NAMES)) - 1)).count("1") for m in need_mask)
+    )
     return SurveyPopulation(
         known_f,
         known_i,

@@ -139,9 +139,7 @@ def search(prep: Prepared) -> list[Candidate]:
     """The candidates to simulate: the beam search on run 0's population, best promise first,
     as many as ``settings.candidates`` (default: 4 × top, at least 20)."""
     s = prep.settings
-    people = people_of(
-        prep.survey_pop, prep.inputs.population, prep.inputs.n_sectors, s.seed, 0
-    )
+    people = people_of(prep.survey_pop, prep.inputs.population, prep.inputs.n_sectors, s.seed, 0)
     found = candidate_circles(
         people,
         prep.inputs.par,
@@ -247,5 +245,3 @@ def drawn_text(prep: Prepared, lang: str) -> str:
 def mode_words(mode: str, lang: str) -> str:
     """A pooling mode in words ('' when the circle never formed)."""
     return t(f"match.mode.{mode}", lang) if mode in MODES else "–"
-
-

@@ -6,23 +6,20 @@ from __future__ import annotations
 
 import json
 
-import matplotlib
+import networkx as nx
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import networkx as nx  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from mutusim.i18n import t  # noqa: E402
-from mutusim.i18n.words import number, percent  # noqa: E402
-from mutusim.match.proposals import (  # noqa: E402
+from mutusim.i18n import t
+from mutusim.i18n.words import number, percent
+from mutusim.match.proposals import (
     MatchResult,
     Proposal,
     drawn_text,
     mode_words,
     services,
 )
-from mutusim.match.risk import risk_words  # noqa: E402
-from mutusim.report.page import figure, page, paragraphs, section, table  # noqa: E402
+from mutusim.match.risk import risk_words
+from mutusim.report.page import figure, page, paragraphs, section, table
 
 
 def survey_graph(result: MatchResult) -> nx.Graph:
@@ -65,9 +62,7 @@ def network_figure(g: nx.Graph, proposal: Proposal, labels: list[str]) -> Figure
     )
     others = [i for i in sub.nodes if i not in proposal.candidate.members]
     nx.draw_networkx_nodes(sub, pos, nodelist=others, ax=ax, node_color="#d9dee4", node_size=160)
-    nx.draw_networkx_nodes(
-        sub, pos, nodelist=members, ax=ax, node_color="#1f5f8b", node_size=360
-    )
+    nx.draw_networkx_nodes(sub, pos, nodelist=members, ax=ax, node_color="#1f5f8b", node_size=360)
     nx.draw_networkx_nodes(
         sub,
         pos,
@@ -78,9 +73,7 @@ def network_figure(g: nx.Graph, proposal: Proposal, labels: list[str]) -> Figure
         linewidths=3,
         node_size=620,
     )
-    nx.draw_networkx_labels(
-        sub, pos, labels={i: labels[i] for i in others}, ax=ax, font_size=7
-    )
+    nx.draw_networkx_labels(sub, pos, labels={i: labels[i] for i in others}, ax=ax, font_size=7)
     nx.draw_networkx_labels(
         sub,
         pos,
@@ -121,9 +114,7 @@ def report_html(result: MatchResult, provenance: dict, lang: str) -> str:
     for p in result.proposals:
         c = p.chances
         ids = [prep.survey.ids[i] for i in p.candidate.members]
-        risk = risk_words(
-            p.risk_key, p.risk_share, lang, months, p.candidate.factors["rivals"] > 0
-        )
+        risk = risk_words(p.risk_key, p.risk_share, lang, months, p.candidate.factors["rivals"] > 0)
         scope = ", ".join(t(f"match.service.{x}", lang) for x in services(p.candidate.scope))
         facts = t(
             "match.report.facts",

@@ -47,7 +47,7 @@ def main_risk(
         elif phase == rf.PHASE_SHARED_BASE and factors.get("scope", 1) == 0:
             key = "scope"
         else:
-            key = hazard_factor(factors, phases, phase) or f"phase{phase}"
+            key = hazard_factor(factors, phases, phase) or "base"
         ways[key] = ways.get(key, 0) + count
     if chances.dissolved:
         ways["decay"] = ways.get("decay", 0) + chances.dissolved
@@ -63,9 +63,7 @@ def risk_words(key: str, share: float, lang: str, months: int, rivals: bool = Fa
     """The risk in words, with the share of runs it ends; ``rivals``: the circle holds rivals,
     which is said even when another way of failing comes first (rivals also lower each
     member's utility, R21, hence the financial plan)."""
-    if key.startswith("phase"):
-        words = t("match.risk.base", lang, phase=t(f"match.phase.{int(key[5:])}", lang))
-    elif key == "slow":
+    if key == "slow":
         words = t("match.risk.slow", lang, months=months)
     else:
         words = t(f"match.risk.{key}", lang)

@@ -190,5 +190,3 @@ def candidate_circles(
                 if key not in best or promise > best[key].promise:
                     best[key] = Candidate(members, promise, scope, f)
     return sorted(best.values(), key=lambda c: (-c.promise, c.members))
-
-

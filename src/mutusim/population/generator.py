@@ -251,8 +251,6 @@ def draw_traits(seed, run, inputs, af, ai):
             af[AF.adoption_threshold, i] = _logistic(s.threshold_mu + s.threshold_sd * z)
 
 
-
-
 @njit(cache=True)
 def _groups(key, n_groups):
     """Members of each group: ``order`` sorted by group, ``start`` offsets (CSR)."""
