@@ -7,8 +7,9 @@ aversion) reaches ``behaviour.min_partner_score``. Circles grow one partner at a
 size keeps the ``beam`` best circles by their *promise*: the chance to pass the seven §8.2
 phases that the formation rules give the circle as it is (R09 heterogeneity, R44 rivals, R46
 posture, R53 needs coherence into R11's hazard, R12's pace, R13's race between failing and
-advancing), times the mean partner score. The work grows as pioneers × beam × ties × size, not
-as the number of subsets. The promise only prunes: the proposals are ranked by simulation
+advancing), times the mean partner score. The work grows as pioneers × beam × partners × size
+(partners: a pioneer's best ties, at most ``PARTNER_POOL × max_size``), not as the number of
+subsets. The promise only prunes: the proposals are ranked by simulation
 (``mutusim.match.estimate``).
 """
 
@@ -17,11 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from mutusim.catalogue import N_SERVICES
 from mutusim.contract.fields import AF, AI
 from mutusim.rules import formation as rf
 from mutusim.rules import initiation as ri
+
+PARTNER_POOL = 3
+"""A pioneer's partners are its ``PARTNER_POOL × max_size`` best ties by partner score: the
+model's pioneer also invites its ties best score first until its core is full (R07, R08), and
+this bounds the work for a pioneer with hundreds of ties (a large federation)."""
 
 
 @dataclass(frozen=True)
@@ -71,66 +78,81 @@ def partner_score(v: _View, pioneer: int, j: int) -> float:
     )
 
 
-def shared_base(v: _View, members: tuple[int, ...]) -> tuple[int, int]:
-    """R14's scope of the circle (bit mask) and the services any member needs."""
-    quorum = v.par["formation_scope_quorum"]
+FACTORS = ("size", "maturity", "depth", "rivals", "posture", "scope", "needs")
+"""What ``circle_factors`` returns, in order: the spreads of log size, maturity and depth
+(R09's parts, R10), the rival share (R44), the mean posture (R46), the shared base (R14, a bit
+mask) and the needs factor (R53)."""
+
+
+@njit(cache=True)
+def _bits(mask):
+    count = 0
+    while mask:
+        count += mask & 1
+        mask >>= 1
+    return count
+
+
+@njit(cache=True)
+def circle_factors(members, af, ai, rival_ptr, rival_idx, quorum, coherence_weight, competition):
+    """The circle's ``FACTORS`` (compiled: the search evaluates many circles)."""
+    n = len(members)
+    out = np.zeros(len(FACTORS))
+    for slot, field in enumerate((AF.log10_size, AF.maturity, AF.depth)):
+        total = 0.0
+        total_sq = 0.0
+        for i in members:
+            total += af[field, i]
+            total_sq += af[field, i] * af[field, i]
+        out[slot] = rf.spread(total, total_sq, n)
+    ends = 0
+    for i in members:
+        for k in range(rival_ptr[i], rival_ptr[i + 1]):
+            for j in members:
+                ends += rival_idx[k] == j
+    out[3] = rf.rival_share(ends, n) if competition else 0.0
+    posture = 0.0
+    for i in members:
+        posture += af[AF.cooperative_posture, i]
+    out[4] = posture / n
     scope = 0
     anyone = 0
     for k in range(N_SERVICES):
-        needing = sum((int(v.ai[AI.perimeter, i]) >> k) & 1 for i in members)
+        needing = 0
+        for i in members:
+            needing += (ai[AI.perimeter, i] >> k) & 1
         if needing:
             anyone |= 1 << k
-        if rf.service_in_scope(needing, len(members), quorum):
+        if rf.service_in_scope(needing, n, quorum):
             scope |= 1 << k
-    return scope, anyone
+    out[5] = scope
+    out[6] = rf.needs_factor(_bits(scope), _bits(anyone), coherence_weight)
+    return out
 
 
-def factors(v: _View, members: tuple[int, ...]) -> dict[str, float]:
-    """The circle's heterogeneity parts (R09), rival share (R44), mean posture (R46) and needs
-    factor (R53)."""
-    n = len(members)
-    idx = list(members)
-
-    def sd(field: int) -> float:
-        x = v.af[field, idx]
-        return rf.spread(float(x.sum()), float((x * x).sum()), n)
-
-    ends = sum(v.rival(i, j) for i in members for j in members if i != j)
-    scope, anyone = shared_base(v, members)
-    return {
-        "size": sd(AF.log10_size),
-        "maturity": sd(AF.maturity),
-        "depth": sd(AF.depth),
-        "rivals": rf.rival_share(ends, n) if v.par["mechanisms_competition"] else 0.0,
-        "posture": float(v.af[AF.cooperative_posture, idx].mean()),
-        "scope": float(scope),
-        "needs": rf.needs_factor(
-            bin(scope).count("1"), bin(anyone).count("1"), v.par["formation_coherence_weight"]
-        ),
-    }
-
-
-def formation_promise(v: _View, f: dict[str, float]) -> float:
-    """Chance to pass the seven §8.2 phases that R11–R13 give a circle of these factors, with
+@njit(cache=True)
+def formation_promise(f, phases, phase_content):
+    """Chance to pass the seven §8.2 phases that R11–R13 give a circle of factors ``f``, with
     no facilitator and no standardisation yet (the market and the plan's own causes, R54 and
     R57, are left to the simulation)."""
-    het = rf.heterogeneity(f["size"], f["maturity"], f["depth"], 0.0)
+    het = rf.heterogeneity(f[0], f[1], f[2], 0.0)
     chance = 1.0
-    for phase, spec in enumerate(v.phases, start=1):
-        cause = f["needs"] if phase == rf.PHASE_NEEDS and v.par["mechanisms_phase_content"] else 1.0
+    for k in range(len(phases)):
+        spec = phases[k]
+        cause = f[6] if k + 1 == rf.PHASE_NEEDS and phase_content else 1.0
         fail = rf.phase_failure_probability(
-            spec["failure"],
+            spec.failure,
             cause,
             het,
-            spec["heterogeneity"],
-            f["posture"],
-            spec["posture"],
-            f["rivals"],
-            spec["rivalry"],
+            spec.heterogeneity,
+            f[4],
+            spec.posture,
+            f[3],
+            spec.rivalry,
             False,
             0.0,
         )
-        advance = rf.phase_advance_probability(spec["months"], False, 0.0)
+        advance = rf.phase_advance_probability(spec.months, False, 0.0)
         step = (1.0 - fail) * advance
         chance *= step / (fail + step) if fail + step > 0 else 0.0
     return chance
@@ -157,6 +179,16 @@ def candidate_circles(
 
     best: dict[frozenset[int], Candidate] = {}
     min_score = v.par["behaviour_min_partner_score"]
+    fixed = (
+        v.af,
+        v.ai,
+        v.rival_ptr,
+        v.rival_idx,
+        float(v.par["formation_scope_quorum"]),
+        float(v.par["formation_coherence_weight"]),
+        bool(v.par["mechanisms_competition"]),
+    )
+    phase_content = bool(v.par["mechanisms_phase_content"])
     for pioneer in range(n):
         if not wanted(pioneer):
             continue
@@ -164,6 +196,7 @@ def candidate_circles(
             int(j): partner_score(v, pioneer, int(j)) for j in v.ties(pioneer) if wanted(int(j))
         }
         partners = sorted((j for j, s in score.items() if s >= min_score), key=lambda j: -score[j])
+        partners = partners[: PARTNER_POOL * max_size]
         level: list[tuple[int, ...]] = [(pioneer,)]
         for size in range(2, max_size + 1):
             grown: dict[frozenset[int], tuple[float, tuple[int, ...], dict[str, float]]] = {}
@@ -175,18 +208,20 @@ def candidate_circles(
                     key = frozenset(members)
                     if key in grown:
                         continue
-                    f = factors(v, members)
+                    f = circle_factors(np.array(members), *fixed)
                     mean_score = sum(score[m] for m in members[1:]) / (size - 1)
-                    grown[key] = (formation_promise(v, f) * mean_score, members, f)
+                    promise = formation_promise(f, phases, phase_content) * mean_score
+                    grown[key] = (promise, members, f)
             kept = sorted(grown.values(), key=lambda g: -g[0])[:beam]
             level = [members for _, members, _ in kept]
             if size < min_size:
                 continue
             for promise, members, f in kept:
-                scope, _ = shared_base(v, members)
+                scope = int(f[FACTORS.index("scope")])
                 if scope & scope_mask != scope_mask:
                     continue
                 key = frozenset(members)
                 if key not in best or promise > best[key].promise:
-                    best[key] = Candidate(members, promise, scope, f)
+                    named = dict(zip(FACTORS, map(float, f), strict=True))
+                    best[key] = Candidate(members, promise, scope, named)
     return sorted(best.values(), key=lambda c: (-c.promise, c.members))
