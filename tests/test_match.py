@@ -192,3 +192,53 @@ def test_survey_values_kept_and_blanks_drawn_as_the_generator(tmp_path):
     other, *_ = people_of(prep.survey_pop, pop, prep.inputs.n_sectors, 5, 1)
     assert other[AF.maturity, 1] != af[AF.maturity, 1]  # drawn anew in each run
     assert np.all(other[AF.maturity, 0] == af[AF.maturity, 0])
+
+
+def test_xlsx_output_scope_filter_and_languages(tmp_path):
+    rows = [_row(f"a{k}", 10 + k, [f"a{j}" for j in range(4) if j != k]) for k in range(4)]
+    rows[3]["need_training"] = 0  # a3 does not need training
+    survey = _write(tmp_path / "s.csv", rows)
+    out = tmp_path / "out"
+    args = ["match", str(survey), "--runs", "6", "--months", "4", "--min-size", "3"]
+    assert main([*args, "--scope", "infra_backup,training", "--out", str(out)]) == 0
+    table = pd.read_excel(out / "circles.xlsx", sheet_name="circles")
+    assert tuple(table.columns) == mp.CIRCLE_COLUMNS
+    # training is shared by a quorum only if at most a third of a circle lacks it
+    for members, scope in zip(table["members"], table["scope"], strict=True):
+        assert {"infra_backup", "training"} <= set(scope.split(";"))
+        assert len(members.split(";")) >= 3
+    fr = (out / "report-fr.html").read_text(encoding="utf-8")
+    en = (out / "report-en.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in fr and "Cercles de mutualisation proposés" in fr
+    assert '<html lang="en">' in en and "Proposed pooling circles" in en
+    assert main([*args, "--scope", "cloud", "--out", str(tmp_path / "x")]) == 2
+    assert not (tmp_path / "x").exists()
+
+
+def test_main_risk_words_follow_the_runs(tmp_path):
+    from mutusim.match.estimate import summarise
+    from mutusim.match.risk import main_risk, risk_words
+    from mutusim.rules import formation as rf
+
+    prep = mp.prepare(
+        planted(tmp_path / "p.csv"),
+        mp.MatchSettings(min_size=4, max_size=4),
+    )
+    phases = prep.inputs.phases
+    factors = {"size": 0.0, "maturity": 0.0, "depth": 0.0, "rivals": 0.5, "posture": 0.9}
+    factors.update(scope=3.0, needs=1.0)
+    # 10 runs: 6 fail at the financial plan, 1 dissolves, 3 run
+    rows = np.zeros((10, 5))
+    rows[:, 0], rows[:, 1], rows[:, 2] = 2, 3, rf.PHASE_RUNNING
+    rows[:6, 0], rows[:6, 1], rows[:6, 2] = 4, -1, rf.PHASE_FINANCIAL_PLAN
+    rows[6, 0] = 3
+    chances = summarise(rows)
+    assert chances.p_formation == 0.4 and chances.p_running == 0.3
+    key, share = main_risk(chances, factors, phases, 36)
+    assert (key, share) == ("plan", 0.6)
+    words = risk_words(key, share, "en", 36, rivals=True)
+    assert "financial plan" in words and "60%" in words and "rivals" in words
+    # failures at the shared base (its rivalry weight is 1) with rivals inside: rivals named
+    rows[:6, 2] = rf.PHASE_SHARED_BASE
+    key, _ = main_risk(summarise(rows), factors, phases, 36)
+    assert key == "rivals"

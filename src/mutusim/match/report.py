@@ -62,7 +62,7 @@ def network_figure(g: nx.Graph, proposal: Proposal, labels: list[str]) -> Figure
     )
     others = [i for i in sub.nodes if i not in proposal.candidate.members]
     nx.draw_networkx_nodes(sub, pos, nodelist=others, ax=ax, node_color="#d9dee4", node_size=160)
-    nx.draw_networkx_nodes(sub, pos, nodelist=members, ax=ax, node_color="#1f5f8b", node_size=360)
+    nx.draw_networkx_nodes(sub, pos, nodelist=members, ax=ax, node_color="#1f5f8b", node_size=820)
     nx.draw_networkx_nodes(
         sub,
         pos,
@@ -70,8 +70,8 @@ def network_figure(g: nx.Graph, proposal: Proposal, labels: list[str]) -> Figure
         ax=ax,
         node_color="none",
         edgecolors="#f0a202",
-        linewidths=3,
-        node_size=620,
+        linewidths=3.5,
+        node_size=1250,
     )
     nx.draw_networkx_labels(sub, pos, labels={i: labels[i] for i in others}, ax=ax, font_size=7)
     nx.draw_networkx_labels(
