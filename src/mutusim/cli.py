@@ -535,7 +535,7 @@ def _match(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from mutusim.match import proposals as mp
-    from mutusim.match.outputs import write_outputs
+    from mutusim.match.outputs import check_out, write_outputs
     from mutusim.match.template import write_template
 
     if args.template:
@@ -561,7 +561,7 @@ def _match(args: argparse.Namespace) -> int:
         config=_config_path(args.config),
     )
     out = Path(args.out) if args.out else Path("results") / f"match-{Path(args.survey).stem}"
-    atomic.check_output_folder(out)
+    check_out(out)
     prep = mp.prepare(args.survey, settings)
     write_stdout(mp.drawn_text(prep, args.lang))
     candidates = mp.search(prep)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mutusim import atomic, manifest
 from mutusim.config import config_hash
+from mutusim.errors import StoreError
 from mutusim.match.proposals import MatchResult, circles_table
 from mutusim.match.report import report_html
 from mutusim.results import git_commit, package_versions
@@ -47,6 +48,22 @@ def provenance(result: MatchResult) -> dict:
         "versions": package_versions(),
         "git_commit": git_commit(),
     }
+
+
+def check_out(out: Path) -> None:
+    """Refuse, before any work, a folder that holds another command's results (its manifest
+    would be replaced); a previous ``mutusim match`` folder is replaced."""
+    atomic.check_output_folder(out)
+    if (out / manifest.NAME).is_file():
+        try:
+            command = manifest.read(out).get("command")
+        except StoreError:
+            command = None
+        if command != "mutusim match":
+            raise StoreError(
+                f"--out {out}: expected a new folder or one written by mutusim match; found "
+                "another command's results (choose another folder)"
+            )
 
 
 def write_outputs(result: MatchResult, out: Path) -> list[Path]:
