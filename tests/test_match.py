@@ -203,6 +203,8 @@ def test_xlsx_output_scope_filter_and_languages(tmp_path):
     assert main([*args, "--scope", "infra_backup,training", "--out", str(out)]) == 0
     table = pd.read_excel(out / "circles.xlsx", sheet_name="circles")
     assert tuple(table.columns) == mp.CIRCLE_COLUMNS
+    explained = pd.read_excel(out / "circles.xlsx", sheet_name="columns")
+    assert tuple(explained["column"]) == mp.CIRCLE_COLUMNS and explained["fr"].str.len().min() > 20
     # training is shared by a quorum only if at most a third of a circle lacks it
     for members, scope in zip(table["members"], table["scope"], strict=True):
         assert {"infra_backup", "training"} <= set(scope.split(";"))

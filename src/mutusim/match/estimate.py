@@ -133,12 +133,12 @@ def summarise(rows: np.ndarray) -> Chances:
     """The chances of one candidate from its runs' rows (columns ``OUT_*``)."""
     runs = len(rows)
     status = rows[:, OUT_STATUS].astype(np.int64)
-    formed = int(np.sum(rows[:, OUT_RUNNING_SINCE] >= 0))
+    launched = rows[:, OUT_RUNNING_SINCE] >= 0  # its mode was chosen in the shared-base phase
+    formed = int(launched.sum())
     running_mask = status == STATUS_RUNNING
     running = int(running_mask.sum())
     members = np.where(running_mask, rows[:, OUT_MEMBERS], 0.0)
-    past_base = rows[:, OUT_RUNNING_SINCE] >= 0
-    modes = rows[past_base, OUT_MODE].astype(np.int64)
+    modes = rows[launched, OUT_MODE].astype(np.int64)
     mode = MODES[int(np.bincount(modes, minlength=len(MODES)).argmax())] if len(modes) else ""
     failed = status == STATUS_FAILED
     phases, counts = np.unique(rows[failed, OUT_PHASE].astype(np.int64), return_counts=True)

@@ -1,5 +1,6 @@
 """The files of ``mutusim match``: ``circles.csv`` and ``circles.xlsx`` (the proposals),
-``report-fr.html`` and ``report-en.html``, and a sealed ``manifest.json`` with provenance
+``report-fr.html`` and ``report-en.html`` (the xlsx has a second sheet explaining each column in
+French and English), and a sealed ``manifest.json`` with provenance
 (seed, options, the survey's SHA-256 — never its content —, the scenario's, versions, commit)
 and the SHA-256 of each file. Everything is prepared first, then each file is written whole
 (``mutusim.atomic``)."""
@@ -9,9 +10,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from mutusim import atomic, manifest
+import pandas as pd
+
+from mutusim import __version__, atomic, manifest
 from mutusim.config import config_hash
 from mutusim.errors import StoreError
+from mutusim.i18n import t
 from mutusim.match.proposals import MatchResult, circles_table
 from mutusim.match.report import report_html
 from mutusim.results import git_commit, package_versions
@@ -23,8 +27,6 @@ def provenance(result: MatchResult) -> dict:
     """What the proposals come from."""
     prep = result.prepared
     s = prep.settings
-    from mutusim import __version__
-
     return {
         "command": "mutusim match",
         "mutusim": __version__,
@@ -76,10 +78,17 @@ def write_outputs(result: MatchResult, out: Path) -> list[Path]:
     written["circles.csv"] = atomic.write_atomic(
         out / "circles.csv", lambda tmp: frame.to_csv(tmp, index=False)
     )
-    written["circles.xlsx"] = atomic.write_atomic(
-        out / "circles.xlsx",
-        lambda tmp: frame.to_excel(tmp, index=False, sheet_name="circles", engine="openpyxl"),
+    explained = pd.DataFrame(
+        [[c, t(f"match.out.{c}", "fr"), t(f"match.out.{c}", "en")] for c in frame.columns],
+        columns=["column", "fr", "en"],
     )
+
+    def excel(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            frame.to_excel(book, index=False, sheet_name="circles")
+            explained.to_excel(book, index=False, sheet_name="columns")
+
+    written["circles.xlsx"] = atomic.write_atomic(out / "circles.xlsx", excel)
     for name, text in pages.items():
         written[name] = atomic.write_text(out / name, text)
     files = {name: {"sha256": w.sha256, "bytes": w.bytes} for name, w in written.items()}

@@ -35,7 +35,6 @@ class Column:
     low: int | None = None
     high: int | None = None
     choices: tuple[str, ...] = ()
-    help_key: str = ""
 
     def explanation(self, lang: str) -> str:
         """What the column holds, in ``lang``."""
