@@ -3,8 +3,9 @@
 For each candidate core and each run, ``simulate_circles`` builds the run's survey population
 (``survey_people``: blanks drawn anew from the run's streams), starts the run with the
 simulations' own start code (``phases.start.start_run``: no initial or existing project),
-plants the core as a forming project at month 0 with the pioneer initiation's own founding
-(``phases.initiate_projects.found_project``: needs phase, facilitator if a policy offers one),
+plants the core as a forming project at month 0 with the initiation's own founding
+(``phases.initiate_projects.found_project``: needs phase; brokered and accompanied by the
+scenario's facilitator policy when it has one with a free slot, ``facilitator_of``),
 then runs the month step (``phases.step.run_months``) to month M. Every rule of the model acts:
 the §8.2 phases and their failures (R09–R15, R44, R53–R57), growth in circles, commitment
 decay and exits, and the other EES of the survey, who may start projects of their own.
@@ -23,9 +24,11 @@ from numba import njit, prange
 from scipy.stats import binomtest
 
 from mutusim.catalogue import MODES, STATUS_DISSOLVED, STATUS_FAILED, STATUS_FORMING, STATUS_RUNNING
-from mutusim.contract.fields import PI
+from mutusim.contract.fields import PA, PI
+from mutusim.contract.policy_layout import K
 from mutusim.match.population import SurveyPopulation, survey_people
 from mutusim.phases import TRACE_NONE, ScenarioInputs
+from mutusim.phases.initiate_projects import _slots as facilitator_slots
 from mutusim.phases.initiate_projects import found_project
 from mutusim.phases.inputs import RunArrays, SharedArrays
 from mutusim.phases.start import start_run
@@ -36,6 +39,20 @@ OUT_STATUS, OUT_RUNNING_SINCE, OUT_PHASE, OUT_MEMBERS, OUT_MODE = range(5)
 N_OUT = 5
 """Per (candidate, run): the planted project's status, month it started running (-1: never),
 its phase (where it failed, if it failed), its members at month M, its mode."""
+
+
+@njit(cache=True)
+def facilitator_of(s, leader):
+    """The scenario's first facilitator policy that may accompany ``leader``'s circle (eligible,
+    a free slot), -1 if none: the tool's user is a facilitator who brokers the circle (§9). If
+    that policy is not active or cannot pay at month 0, the policies phase withdraws it, as for
+    any accompanied project."""
+    for k in range(len(s.pol)):
+        q = s.pol[k]
+        if q.kind == K.facilitator and s.elig[k, leader]:
+            if s.au_policy[PA.facilitator_load, k] < facilitator_slots(q):
+                return k
+    return -1
 
 
 @njit(cache=True, parallel=True)
@@ -93,7 +110,7 @@ def simulate_circles(
         shared = SharedArrays(pop, initial, existing, n_sectors)
         s = start_run(seed, r, arrays, shared, people, TRACE_NONE, no_events)
         core = cores[c, : core_len[c]]
-        found_project(s, core[0], core[1:], -1)
+        found_project(s, core[0], core[1:], facilitator_of(s, core[0]))
         out = np.zeros((horizon + 1, n_columns))
         run_months(s, out)
         result[k, OUT_STATUS] = s.pi[PI.status, 0]
