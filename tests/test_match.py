@@ -259,3 +259,16 @@ def test_a_facilitator_of_the_scenario_accompanies_the_circle(tmp_path):
         good = [c for c in mp.search(prep) if prep.survey.ids[c.members[0]].startswith("a")]
         chances.append(mp.propose(prep, good[:1]).proposals[0].chances)
     assert chances[1].p_formation > chances[0].p_formation
+
+
+def test_dashboard_matches_an_uploaded_survey(tmp_path):
+    from mutusim.dashboard.match import match_upload
+
+    data = planted(tmp_path / "p.csv").read_bytes()
+    shown = match_upload("federation.csv", data, "en", runs=5)
+    assert not shown.problems and tuple(shown.table.columns) == mp.CIRCLE_COLUMNS
+    assert "Name of" not in shown.table.to_csv()
+    bad = data.replace(b",400,", b",-4,")
+    shown = match_upload("federation.csv", bad, "fr", runs=5)
+    assert shown.table is None and len(shown.problems) == 1
+    assert shown.problems[0].startswith("federation.csv: row 9, column workers")
