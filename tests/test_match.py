@@ -272,3 +272,16 @@ def test_dashboard_matches_an_uploaded_survey(tmp_path):
     shown = match_upload("federation.csv", bad, "fr", runs=5)
     assert shown.table is None and len(shown.problems) == 1
     assert shown.problems[0].startswith("federation.csv: row 9, column workers")
+
+
+def test_same_seed_same_proposals_other_seed_other_draws(tmp_path):
+    survey = planted(tmp_path / "p.csv")
+
+    def table(seed: int) -> pd.DataFrame:
+        settings = mp.MatchSettings(runs=30, min_size=4, max_size=4, months=12, seed=seed)
+        prep = mp.prepare(survey, settings)
+        return mp.circles_table(mp.propose(prep, mp.search(prep)), "en")
+
+    first = table(1)
+    pd.testing.assert_frame_equal(first, table(1))
+    assert not first[["p_formation", "p_running"]].equals(table(2)[["p_formation", "p_running"]])
