@@ -183,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     _add_params(sub)
     _add_show(sub)
+    _add_match(sub)
     return parser
 
 
@@ -475,6 +476,140 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_match(sub) -> None:
+    match = sub.add_parser(
+        "match",
+        help="facilitator's tool: from a survey of EES, the core circles most likely to form "
+        "and last (or --template FILE: a blank survey)",
+    )
+    match.add_argument("survey", nargs="?", help="the filled survey (.csv or .xlsx)")
+    match.add_argument(
+        "--template",
+        metavar="FILE",
+        help="write a blank survey FILE.xlsx (second sheet explains the columns, fr/en) or "
+        "FILE.csv (with FILE.README.txt) and stop",
+    )
+    match.add_argument(
+        "--scope",
+        type=lambda text: tuple(x.strip() for x in text.split(",") if x.strip()),
+        default=(),
+        metavar="SERVICE,...",
+        help="services every proposed circle must share (its shared base, R14)",
+    )
+    match.add_argument("--min-size", type=_whole(2), help="smallest circle (default 3)")
+    match.add_argument("--max-size", type=_whole(2), help="largest circle (default 7)")
+    match.add_argument(
+        "--runs", type=COUNT, default=200, help="simulations per candidate (default 200)"
+    )
+    match.add_argument("--top", type=COUNT, default=5, help="proposals kept (default 5)")
+    match.add_argument(
+        "--months", type=_whole(1, 600), default=36, help="horizon M in months (default 36)"
+    )
+    match.add_argument(
+        "--candidates",
+        type=COUNT,
+        help="candidates of the search simulated (default: 4 x top, at least 20)",
+    )
+    match.add_argument("--out", help="output folder (default results/match-<survey name>)")
+    match.add_argument("--lang", choices=["fr", "en"], default="fr", help="language (default fr)")
+    match.add_argument(
+        "--seed", type=SEED, default=0, help="seed of the random streams (default 0)"
+    )
+    match.add_argument(
+        "--names", action="store_true", help="show the survey's names next to the ids"
+    )
+    match.add_argument(
+        "--config", help="scenario the model runs (policies, parameters; default: baseline)"
+    )
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    """``mutusim match``: write a blank survey, or check a survey (every bad cell on its own
+    line, nothing written), search candidate circles, simulate them with a progress bar and
+    write the proposals."""
+    from mutusim.match.survey import SurveyError
+
+    try:
+        return _match(args)
+    except SurveyError as exc:
+        for line in exc.problems:
+            print(f"mutusim: error: {one_line(line)}", file=sys.stderr)
+        return exc.exit_status
+
+
+def _match(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from mutusim.match import proposals as mp
+    from mutusim.match.outputs import check_out, write_outputs
+    from mutusim.match.template import write_template
+
+    if args.template:
+        config = load_config(_config_path(args.config))
+        written = write_template(args.template, tuple(s.name for s in config.population.sectors))
+        write_stdout(
+            t("match.console.template", args.lang, files=", ".join(str(w) for w in written))
+        )
+        return 0
+    if not args.survey:
+        raise ConfigError("mutusim match: expected a survey file (or --template FILE); found none")
+    settings = mp.MatchSettings(
+        scope=args.scope,
+        min_size=args.min_size,
+        max_size=args.max_size,
+        runs=args.runs,
+        top=args.top,
+        months=args.months,
+        seed=args.seed,
+        lang=args.lang,
+        names=args.names,
+        candidates=args.candidates,
+        config=_config_path(args.config),
+    )
+    out = Path(args.out) if args.out else Path("results") / f"match-{Path(args.survey).stem}"
+    check_out(out)
+    prep = mp.prepare(args.survey, settings)
+    write_stdout(mp.drawn_text(prep, args.lang))
+    candidates = mp.search(prep)
+    write_stdout(
+        t(
+            "match.console.search",
+            args.lang,
+            n=prep.survey.n,
+            candidates=len(candidates),
+            runs=settings.runs,
+            months=settings.months,
+        )
+    )
+    if not candidates:
+        write_stdout(t("match.console.none", args.lang, low=prep.min_size, high=prep.max_size))
+    with tqdm(
+        total=len(candidates) * settings.runs,
+        unit="run",
+        desc=t("match.console.progress", args.lang),
+        file=sys.stderr,
+        disable=None,
+    ) as bar:
+        result = mp.propose(prep, candidates, progress=bar.update)
+    files = write_outputs(result, out)
+    table = mp.circles_table(result, args.lang)
+    if len(table):
+        shown = table[["rank", "members", "p_formation", "p_running", "main_risk"]]
+        write_stdout(shown.to_string(index=False))
+    write_stdout(
+        textwrap.fill(
+            t(
+                "match.console.written",
+                args.lang,
+                folder=out,
+                files=", ".join(f.name for f in files),
+            ),
+            100,
+        )
+    )
+    return 0
+
+
 def version_text() -> str:
     """``mutusim X.Y.Z`` and the Python it runs on."""
     from mutusim import __version__
@@ -499,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard": cmd_dashboard,
         "params": cmd_params,
         "show": cmd_show,
+        "match": cmd_match,
     }
     with warnings.catch_warnings(record=True) as caught:
         try:

@@ -21,6 +21,7 @@ from mutusim.catalogue import PROVINCES
 from mutusim.config import load_config
 from mutusim.dashboard import figures
 from mutusim.dashboard.agents import AGENT_POPULATION, AgentRun, record_run
+from mutusim.dashboard.match import DASHBOARD_RUNS, match_upload
 from mutusim.dashboard.scenario import (
     POPULATIONS,
     SIZE_NO_LIMIT,
@@ -576,6 +577,39 @@ def AgentFigures(run: AgentRun, month: int):
 
 
 @solara.component
+def MatchView():
+    """A survey dropped on the page, matched here: its bad cells, or its proposals."""
+    language = lang.value
+    upload, set_upload = solara.use_state(None)
+    task = solara.lab.use_task(
+        lambda: match_upload(upload[0], upload[1], language) if upload else None,
+        dependencies=[upload, language],
+    )
+    with solara.Card(t("dashboard_match_title", language), classes=["mutusim-match"]):
+        solara.Text(t("dashboard_match_intro", language, runs=DASHBOARD_RUNS))
+        solara.FileDrop(
+            label=t("dashboard_match_drop", language),
+            on_file=lambda info: set_upload((info["name"], info["data"])),
+            lazy=False,
+        )
+        if task.pending:
+            solara.ProgressLinear(True)
+        if task.error:
+            solara.Error(t("dashboard_error", language, error=str(task.exception)))
+        found = task.latest
+        if found is None or task.pending:
+            return
+        for line in found.problems:
+            solara.Error(line)
+        if found.table is not None:
+            solara.Text(found.drawn)
+            if len(found.table):
+                solara.DataFrame(found.table, items_per_page=10)
+            else:
+                solara.Warning(t("dashboard_match_none", language))
+
+
+@solara.component
 def Page():
     """The whole dashboard."""
     language = lang.value
@@ -590,3 +624,4 @@ def Page():
             LeverPanel()
             Results()
         AgentView()
+        MatchView()

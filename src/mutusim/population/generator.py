@@ -173,15 +173,12 @@ def _logistic(x: float) -> float:
 @njit(cache=True)
 def draw_attributes(seed, run, inputs, af, ai):
     """Draw every EES's attributes and initial state into the field-major arrays ``af`` and
-    ``ai`` (columns ``AF`` / ``AI``): legal form, sector, province, size, maturity,
-    conviction, needs (perimeter and depth, by sector), tension (by size), pressure, posture,
-    leadership, threshold, the pioneer trait and federation membership."""
+    ``ai`` (columns ``AF`` / ``AI``): legal form, sector, province, size, then the traits
+    that depend on them (``draw_traits``)."""
     s = inputs.scalars[0]
     form_cum, sector_cum, sector_mult = inputs.form_cum, inputs.sector_cum, inputs.sector_mult
-    service_prob, thresholds = inputs.service_prob, inputs.thresholds
     key = rng.step_key(seed, run, rng.POPULATION_STEP)
     sector, size, log10_size = ai[AI.sector], af[AF.size], af[AF.log10_size]
-    perimeter, n_needed = ai[AI.perimeter], ai[AI.n_needed]
     n = af.shape[1]
     for i in range(n):
         ai[AI.legal_form, i] = rng.categorical(
@@ -196,6 +193,23 @@ def draw_attributes(seed, run, inputs, af, ai):
         # ceil of the log-normal draw; the tolerance keeps exp(log(m)) = m + 1e-15 at m
         size[i] = min(s.size_max, max(s.size_min, math.ceil(raw - 1e-9)))
         log10_size[i] = math.log10(size[i])
+    draw_traits(seed, run, inputs, af, ai)
+
+
+@njit(cache=True)
+def draw_traits(seed, run, inputs, af, ai):
+    """Draw every EES's traits given its sector and size (already in ``af``/``ai``): maturity,
+    conviction, needs (perimeter and depth, by sector), tension (by size), pressure, posture,
+    leadership, threshold, the pioneer trait and federation membership. Each draw has its own
+    stream, so the traits of given EES (a survey's, ``mutusim.match``) are drawn exactly as
+    the generator draws them for a synthetic EES of that sector and size."""
+    s = inputs.scalars[0]
+    service_prob, thresholds = inputs.service_prob, inputs.thresholds
+    key = rng.step_key(seed, run, rng.POPULATION_STEP)
+    sector, log10_size = ai[AI.sector], af[AF.log10_size]
+    perimeter, n_needed = ai[AI.perimeter], ai[AI.n_needed]
+    n = af.shape[1]
+    for i in range(n):
         z = rng.normal_from_key(key, i, rng.P_MATURITY)
         af[AF.maturity, i] = _logistic(
             s.maturity_mu
