@@ -162,10 +162,13 @@ def test_comparison_chart(experiments, lang):
 
 
 def test_comparison_chart_in_french_writes_euros_the_french_way(experiments):
-    summary = experiments["cmp"]
+    # a planted, meaningful cost on the first arm: the small experiment may have none
+    summary = experiments["cmp"].copy()
+    arm = summary.index[1]
+    summary.loc[arm, ["eur_per_extra_pooled_ees", "eur_per_extra_pooled_ees_low"]] = [15600, 12000]
+    summary.loc[arm, "eur_per_extra_pooled_ees_high"] = 19800
+    summary.loc[arm, "eur_per_extra_pooled_ees_meaningful"] = True
     cost = summary["eur_per_extra_pooled_ees"].dropna()
-    if cost.empty:
-        pytest.skip("no scenario pooled more EES than the baseline")
     fr = texts(plotting.comparison_chart(summary, lang="fr"))
     en = texts(plotting.comparison_chart(summary, lang="en"))
     assert style.money(cost.iloc[0], "fr") in fr and style.money(cost.iloc[0], "fr").endswith("€")

@@ -42,10 +42,14 @@ def table(
     width: int = WIDTH,
 ) -> str:
     """A plain-text table no wider than ``width``: numeric columns right-aligned, text
-    columns (and headers) wrapped inside their cell when the table would be too wide."""
+    columns (and headers) wrapped inside their cell, between words, when the table would be too
+    wide."""
     gap = 2
     data = [[row[i] for row in rows] for i in range(len(header))]
-    longest_word = [max((len(w) for w in h.split()), default=0) for h in header]
+    longest_word = [
+        max((len(w) for text in [h, *column] for w in text.split()), default=0)
+        for h, column in zip(header, data, strict=True)
+    ]
     # Numbers never wrap: a numeric column is as wide as its widest value (or header word).
     widths = [
         max([len(v) for v in data[i]] + [longest_word[i]])
@@ -56,7 +60,7 @@ def table(
     text_columns = [i for i in range(len(header)) if i not in numeric]
     while sum(widths) + gap * (len(widths) - 1) > width and text_columns:
         widest = max(text_columns, key=lambda i: widths[i])
-        if widths[widest] <= max(longest_word[widest], 12):
+        if widths[widest] <= max(longest_word[widest], 12):  # words never break
             break
         widths[widest] -= 1
     # Room left: numeric columns widen toward their whole header, so it wraps less.
@@ -137,7 +141,6 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
         t("console.col_scenario", lang),
         t("console.col_adoption", lang),
         t("console.col_diff", lang),
-        t("console.col_projects", lang),
         t("console.col_spend", lang),
         t("console.col_cost", lang),
     ]
@@ -158,7 +161,6 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
                     _pct(r["adoption_diff_hi"], lang, True),
                     lang,
                 ),
-                number(r["active_projects"], lang, 1),
                 money(r["cumulative_public_spend"], lang),
                 "–"
                 if r["scenario"] == frame["scenario"].iloc[0]
@@ -175,7 +177,7 @@ def _comparison(frame: pd.DataFrame, lang: str, labels: Mapping[str, str], exp: 
     )
     return "\n".join(
         [
-            table(header, rows, numeric={1, 2, 3, 4, 5}),
+            table(header, rows, numeric={1, 2, 3, 4}),
             legend(note),
             *_money_notes(frame, lang, labels),
         ]

@@ -143,26 +143,30 @@ def interval(value: str, low: str, high: str, lang: str) -> str:
 def cost_per_extra(row: Mapping[str, Any], column: str, lang: str) -> str:
     """One cost-effectiveness figure of a comparison summary row (``column``:
     ``eur_per_extra_pooled_ees`` or ``eur_per_extra_pooled_ees_year``) as every surface writes
-    it: ``22 300 € [18 100 € ; 28 600 €]``, or "not meaningful" when the effect's interval
-    does not lie above zero (``experiments.cost_effectiveness``)."""
+    it: ``22 300 € [18 100 ; 28 600]`` (the unit once, so that it fits a terminal table), or
+    "not meaningful" when the effect's interval does not lie above zero
+    (``experiments.cost_effectiveness``)."""
     value = row.get(column, math.nan)
     if not row.get(f"{column}_meaningful", False) or value is None or math.isnan(value):
         return t("fmt.not_meaningful", lang)
     return interval(
         money(value, lang),
-        money(row.get(f"{column}_low", math.nan), lang),
-        money(row.get(f"{column}_high", math.nan), lang),
+        money(row.get(f"{column}_low", math.nan), lang, unit=False),
+        money(row.get(f"{column}_high", math.nan), lang, unit=False),
         lang,
     )
 
 
-def money(eur: float, lang: str) -> str:
-    """Euros, in millions from 1 M€ (``2 M€`` / ``€2M``; ``15 600 €`` / ``€15,600``)."""
+def money(eur: float, lang: str, unit: bool = True) -> str:
+    """Euros, in millions from 1 M€ (``2 M€`` / ``€2M``; ``15 600 €`` / ``€15,600``);
+    ``unit=False`` leaves the euro sign out (``2 M``, ``15 600``: an interval's bounds)."""
     if eur is None or (isinstance(eur, float) and math.isnan(eur)):
         return "–"
     if abs(eur) >= 1e6:
         millions = eur / 1e6
         digits = 0 if abs(millions - round(millions)) < 0.05 else 1
-        return t("fmt.money_millions", lang, value=number(millions, lang, digits))
+        value = number(millions, lang, digits)
+        return t("fmt.money_millions", lang, value=value) if unit else f"{value} M"
     rounded = round(eur, -2) if abs(eur) >= 10_000 else round(eur)
-    return t("fmt.money", lang, value=number(rounded, lang, 0))
+    value = number(rounded, lang, 0)
+    return t("fmt.money", lang, value=value) if unit else value
