@@ -17,7 +17,14 @@ import numpy as np
 from scipy.stats import qmc
 
 from mutusim.config import ConfigError, ScenarioConfig, config_dir, load_config
-from mutusim.experiments.schema import Comparison, Range, Replication, Sensitivity, Sweep
+from mutusim.experiments.schema import (
+    Comparison,
+    Range,
+    Replication,
+    ScenarioSpec,
+    Sensitivity,
+    Sweep,
+)
 
 
 @dataclass
@@ -40,7 +47,8 @@ def _current(config: ScenarioConfig, dotted: str) -> Any:
     return node
 
 
-def _load(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
+def load_checked(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
+    """``load_config(base, overrides)``, its errors prefixed with ``where``."""
     try:
         return load_config(base, overrides)
     except ConfigError as exc:
@@ -63,6 +71,19 @@ def _typed(
             value = round(value)
         out[key] = value
     return out
+
+
+def arm_overrides(common: dict[str, Any], arm: ScenarioSpec) -> dict[str, Any]:
+    """The overrides of one arm on top of the base: the common ``set``, then the arm's
+    policies and budget, then its own ``set`` (which may then reach into its policies,
+    ``policies.0.eligibility.size_max: 9``)."""
+    overrides = dict(common)
+    if arm.policies:
+        overrides["policies"] = arm.policies
+    if arm.budget_eur is not None:
+        overrides["budget_eur"] = arm.budget_eur
+    overrides.update(arm.set)
+    return overrides
 
 
 def problem(parameters: dict[str, Range]) -> dict[str, Any]:
@@ -117,7 +138,7 @@ def base_scenario(
     exp: Comparison | Sweep | Sensitivity | Replication, source: str
 ) -> ScenarioConfig:
     """The experiment's base scenario with its ``set`` overrides, validated."""
-    return _load(resolve_base(exp.base, source), exp.set, f"{source}: base")
+    return load_checked(resolve_base(exp.base, source), exp.set, f"{source}: base")
 
 
 _MISSING = object()
@@ -183,15 +204,8 @@ def cells(
     if isinstance(exp, Comparison):
         out = []
         for i, arm in enumerate(exp.scenarios):
-            # The arm's policies first, then its own overrides: `set` may then reach into
-            # them (``policies.0.eligibility.size_max: 9``).
-            overrides = dict(exp.set)
-            if arm.policies:
-                overrides["policies"] = arm.policies
-            if arm.budget_eur is not None:
-                overrides["budget_eur"] = arm.budget_eur
-            overrides.update(arm.set)
-            config = _load(exp.base, overrides, f"{source}: scenario {arm.name!r}")
+            overrides = arm_overrides(exp.set, arm)
+            config = load_checked(exp.base, overrides, f"{source}: scenario {arm.name!r}")
             config = config.model_copy(update={"name": arm.name})
             out.append(Cell(i, arm.name, {}, config))
         return out
@@ -200,6 +214,6 @@ def cells(
     out = []
     for i, values in enumerate(design_points(exp)):
         typed = _typed(base, values, exp.parameters)
-        config = _load(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
+        config = load_checked(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
         out.append(Cell(i, f"point{i:05d}", typed, config))
     return out
