@@ -1,6 +1,7 @@
 """Command line: ``mutusim run`` (one scenario), ``mutusim experiment`` (comparisons, sweeps,
-sensitivity, replication), ``mutusim calibrate`` (targets), ``mutusim show`` (the resolved scenario), ``mutusim params`` (every
-parameter), ``validate``, ``report`` and ``dashboard``; ``mutusim --version``.
+sensitivity, replication), ``mutusim calibrate`` (parameters to observed targets), ``mutusim
+show`` (the resolved scenario), ``mutusim params`` (every parameter), ``validate``, ``report``
+and ``dashboard``; ``mutusim --version``.
 
 Every input is checked before anything is written. A bad input, an unusable folder, a cluster
 fault, a full disk or an interruption ends with one line, ``mutusim: error: ...`` (file,

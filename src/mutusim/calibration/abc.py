@@ -67,9 +67,7 @@ class AbcModel:
 def _abcsmc(problem: Problem, model: AbcModel, budget: int, client: Any):
     import pyabc
 
-    prior = pyabc.Distribution(
-        **{_key(j): _rv(p) for j, p in enumerate(problem.parameters)}
-    )
+    prior = pyabc.Distribution(**{_key(j): _rv(p) for j, p in enumerate(problem.parameters)})
     weights = {f"t{k}": 1.0 / t.sigma for k, t in enumerate(problem.targets)}
     sampler = (
         pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
@@ -124,7 +122,6 @@ def run_abc(
     """Run (or resume) ABC-SMC within ``budget`` parameter sets of ``runs`` runs each."""
     import logging
 
-    import pyabc
 
     for name in ("ABC", "Sampler", "Epsilon", "Distance", "Acceptor", "History"):
         logging.getLogger(f"ABC.{name}").setLevel(logging.WARNING)
@@ -140,11 +137,13 @@ def run_abc(
         (out / DB_NAME).unlink(missing_ok=True)
         history = abc.new(db, observed)
         manifest["abc_run_id"] = history.id
-    history = abc.run(
-        max_total_nr_simulations=budget,
-        min_acceptance_rate=MIN_ACCEPTANCE,
-        max_nr_populations=MAX_GENERATIONS,
-    )
+    if not manifest.get("abc_finished"):  # a finished run would add a generation
+        history = abc.run(
+            max_total_nr_simulations=budget,
+            min_acceptance_rate=MIN_ACCEPTANCE,
+            max_nr_populations=MAX_GENERATIONS,
+        )
+        manifest["abc_finished"] = True
     return _result(problem, history)
 
 

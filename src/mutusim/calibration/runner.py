@@ -170,8 +170,9 @@ def calibrate(
     client = cluster.connect(scheduler) if scheduler else None
     try:
         with folder_lock(folder):
-            return _run(problem, folder, sha, settings, shlex.join(command), client, progress,
-                        figures, lang)
+            return _run(
+                problem, folder, sha, settings, shlex.join(command), client, progress, figures, lang
+            )
     finally:
         if client is not None:
             with cluster.quiet_logs():
@@ -191,7 +192,9 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
     from tqdm import tqdm
 
     manifest = store.claim(
-        folder, sha, problem.spec.name,
+        folder,
+        sha,
+        problem.spec.name,
         store.new_manifest(sha, problem.spec.name, problem.spec.seed, settings["method"]),
     )
     manifest.update(status="running", resume_command=rerun, settings=settings)
@@ -199,7 +202,9 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
     simulator = Simulator(problem)
     budget, runs = settings["max_simulations"], settings["runs_per_point"]
     start = time.perf_counter()
-    bar = tqdm(total=budget, unit="point", desc=problem.spec.name, disable=None if progress else True)
+    bar = tqdm(
+        total=budget, unit="point", desc=problem.spec.name, disable=None if progress else True
+    )
     try:
         if settings["method"] == "history":
             done = len(manifest["blocks"])
@@ -231,8 +236,11 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
             simulated = result.simulations
             last = result.generations[-1] if result.generations else {}
             acceptance = last.get("acceptance_rate") or 0.0
-            details = {"generations": result.generations, "abc_run_id": result.run_id,
-                       "population_size": abc_method.population_size(budget)}
+            details = {
+                "generations": result.generations,
+                "abc_run_id": result.run_id,
+                "population_size": abc_method.population_size(budget),
+            }
     except KeyboardInterrupt as exc:
         manifests.write(folder, manifest)
         signum = signal_of(exc)
@@ -299,4 +307,3 @@ def _figures(problem, ensemble, outputs, weights, folder, lang) -> dict[str, Any
     ):
         written[name] = atomic.write_figure(folder / name, fig)
     return written
-

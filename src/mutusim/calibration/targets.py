@@ -20,7 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
@@ -136,7 +136,7 @@ class Target(Strict):
         if self.interval is not None:
             _pair(self.interval, "interval")
         if isinstance(self.month, list):
-            first, last = _pair([float(m) for m in self.month], "month")
+            first, _ = _pair([float(m) for m in self.month], "month")
             if first < 0:
                 raise ValueError(f"months from 0, found {self.month}")
         elif self.month < 0:

@@ -3,11 +3,13 @@ predictive distribution of each target against the observation."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from mutusim.i18n import t
 from mutusim.plotting import style
@@ -44,10 +46,20 @@ def marginals_chart(
             alpha=0.6,
             label=t("fig.calibration_posterior", lang),
         )
-        ax.plot(grid, prior.pdf(grid), color=style.BASELINE, lw=1.2, ls="--", label=t("fig.calibration_prior", lang))
+        ax.plot(
+            grid,
+            prior.pdf(grid),
+            color=style.BASELINE,
+            lw=1.2,
+            ls="--",
+            label=t("fig.calibration_prior", lang),
+        )
         if truth and name in truth:
-            ax.axvline(truth[name], color=style.colour(1), lw=1.4, label=t("fig.calibration_truth", lang))
-        ax.set_title(style.parameter_label(name, lang), fontsize=8.5)
+            ax.axvline(
+                truth[name], color=style.colour(1), lw=1.4, label=t("fig.calibration_truth", lang)
+            )
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_title(textwrap.fill(style.parameter_label(name, lang), 36), fontsize=8.5)
         ax.set_yticks([])
     axes[0].legend(loc="upper right")
     fig.suptitle(t("fig.calibration_marginals", lang))
@@ -67,7 +79,9 @@ def predictive_chart(
         values = outputs[:, k]
         low, high = target.centre - 2 * target.sigma, target.centre + 2 * target.sigma
         ax.axvspan(low, high, color=style.NEUTRAL, alpha=0.5, label=t("fig.calibration_band", lang))
-        ax.axvline(target.centre, color=style.BASELINE, lw=1.4, label=t("fig.calibration_observed", lang))
+        ax.axvline(
+            target.centre, color=style.BASELINE, lw=1.4, label=t("fig.calibration_observed", lang)
+        )
         ax.hist(
             values,
             bins=25,
