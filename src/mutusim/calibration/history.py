@@ -92,8 +92,8 @@ def _observed(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
 def _draw_wave(
     problem: Problem, fitted: list[list[emulator.TargetEmulator]], n: int, rng
 ) -> tuple[np.ndarray, int]:
-    """Up to ``n`` points of the unit cube kept by every wave's emulators, and how many
-    prior points were tried."""
+    """Up to ``n`` points of the unit cube kept by every wave's emulators, and the share of
+    the prior points tried that they keep."""
     observed, obs_var = _observed(problem)
     d = len(problem.parameters)
     kept: list[np.ndarray] = []
@@ -108,7 +108,8 @@ def _draw_wave(
             score = emulator.implausibility(wave, candidates, observed, obs_var)
             candidates = candidates[score < emulator.CUT]
         kept.append(candidates)
-    return np.concatenate(kept)[:n], tried
+    everything = np.concatenate(kept)
+    return everything[:n], len(everything) / tried
 
 
 def run_waves(
@@ -130,15 +131,15 @@ def run_waves(
     done_points = 0
     for w in range(waves):
         n = points // waves + (1 if w < points % waves else 0)
-        tried = n
+        share = 1.0
         t0 = time.perf_counter()
         if w == 0:
             u = qmc.LatinHypercube(d=d, seed=np.random.default_rng([seed, 0])).random(n)
         else:
-            u, tried = _draw_wave(problem, fitted, n, np.random.default_rng([seed, w]))
+            u, share = _draw_wave(problem, fitted, n, np.random.default_rng([seed, w]))
         result.timing.emulation += time.perf_counter() - t0
         if len(u) == 0:
-            result.info.append({"wave": w, "points": 0, "prior_points_tried": tried, "kept": 0.0})
+            result.info.append({"wave": w, "points": 0, "nroy_share_of_prior": 0.0})
             break
         values = to_values(problem, u)
         outputs = np.zeros((len(u), runs, k))
@@ -168,8 +169,7 @@ def run_waves(
             {
                 "wave": w,
                 "points": len(u),
-                "prior_points_tried": tried,
-                "nroy_share_of_prior": len(u) / tried,
+                "nroy_share_of_prior": share,
                 "simulated_plausible": int(plausible.sum()),
             }
         )
