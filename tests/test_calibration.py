@@ -15,6 +15,7 @@ from mutusim.calibration import calibrate, load_problem
 from mutusim.calibration.simulator import Simulator
 from mutusim.cli import main
 from mutusim.config import ConfigError, config_dir
+from mutusim.errors import InterruptError
 
 SMALL = {"population.n_agents": 300}
 """A population that runs a 24-month point in milliseconds."""
@@ -293,3 +294,55 @@ def test_recovery_of_known_values(tmp_path):
         assert low <= value <= high, (name, value, low, high)
         assert record["posterior"][name]["width_share_of_prior"] < 0.7, record["posterior"]
     assert record["accepted"] >= 10
+
+
+def test_an_interrupted_history_match_resumes_to_the_same_ensemble(tmp_path, monkeypatch):
+    path = _write(tmp_path, _doc())
+    options = {"max_simulations": 60, "runs_per_point": 2, "progress": False, "figures": False}
+    whole = calibrate(path, out=tmp_path / "whole", **options)
+    calls = {"n": 0}
+    simulate = Simulator.simulate
+
+    def interrupted(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:  # during the second wave
+            raise KeyboardInterrupt
+        return simulate(self, *args, **kwargs)
+
+    monkeypatch.setattr(Simulator, "simulate", interrupted)
+    with pytest.raises(InterruptError, match="to go on, run: mutusim calibrate"):
+        calibrate(path, out=tmp_path / "cut", **options)
+    manifest = json.loads((tmp_path / "cut" / "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["blocks"]) == ["wave00-000000"]
+    monkeypatch.setattr(Simulator, "simulate", simulate)
+    resumed = calibrate(path, out=tmp_path / "cut", **options)
+    assert resumed["details"]["blocks_resumed"] == 1
+    pd.testing.assert_frame_equal(resumed["ensemble"], whole["ensemble"])
+
+
+def test_abc_on_a_dask_cluster(tmp_path):
+    from distributed import LocalCluster
+
+    path = _write(tmp_path, _doc())
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        record = calibrate(
+            path,
+            out=tmp_path / "dask",
+            method="abc",
+            max_simulations=40,
+            runs_per_point=2,
+            scheduler=cluster.scheduler_address,
+            progress=False,
+            figures=False,
+        )
+    assert record["accepted"] == 20 and record["simulations"] >= 40
+    assert pd.read_parquet(tmp_path / "dask" / "ensemble.parquet")["weight"].sum() == (
+        pytest.approx(1.0)
+    )
+
+
+def test_scheduler_is_for_abc_only(tmp_path):
+    with pytest.raises(ConfigError, match="--scheduler: expected with --method abc"):
+        calibrate(_write(tmp_path, _doc()), scheduler="tcp://127.0.0.1:8786")

@@ -12,11 +12,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from mutusim.calibration import calibrate, load_problem
 from mutusim.calibration.simulator import Simulator
 from mutusim.config import config_dir
+from mutusim.plotting.calibration import marginals_chart
 
 TRUTH = {
     "demand.conviction_gain": 0.12,
@@ -91,6 +93,11 @@ def main() -> None:
         "parameters": summary,
     }
     print(json.dumps(result, indent=2))
+    ensemble = pd.read_parquet(out / "history" / "ensemble.parquet")
+    problem = load_problem(path)
+    priors = [(p.name, p.prior.frozen()) for p in problem.parameters]
+    figure = marginals_chart(priors, ensemble, truth=TRUTH, lang="en")
+    figure.savefig(out / "recovery_marginals.png")
     (out / "recovery.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 

@@ -122,7 +122,6 @@ def run_abc(
     """Run (or resume) ABC-SMC within ``budget`` parameter sets of ``runs`` runs each."""
     import logging
 
-
     for name in ("ABC", "Sampler", "Epsilon", "Distance", "Acceptor", "History"):
         logging.getLogger(f"ABC.{name}").setLevel(logging.WARNING)
     logging.getLogger("ABC").setLevel(logging.WARNING)

@@ -180,20 +180,21 @@ def run_waves(
     return result
 
 
-def ensemble_of(problem: Problem, waves: Waves) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The accepted points (last wave, simulated implausibility below 3), equally weighted;
-    their outputs (members, runs, targets); the indices of the wave they came from."""
+def ensemble_of(problem: Problem, waves: Waves) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """The accepted points, equally weighted: those of the last wave whose simulated
+    implausibility is below 3 (of the latest wave that has any); their outputs (members,
+    runs, targets) and the index of their wave."""
     observed, obs_var = _observed(problem)
-    for u, outputs in zip(reversed(waves.u), reversed(waves.outputs), strict=True):
+    for w in reversed(range(len(waves.u))):
+        u, outputs = waves.u[w], waves.outputs[w]
         keep = emulator.simulated_implausibility(outputs, observed, obs_var) < emulator.CUT
         if keep.any():
-            values = to_values(problem, u[keep])
-            frame = pd.DataFrame(values, columns=problem.names)
+            frame = pd.DataFrame(to_values(problem, u[keep]), columns=problem.names)
             for p in problem.parameters:
                 if p.integer:
                     frame[p.name] = frame[p.name].round().astype(np.int64)
             frame["weight"] = 1.0 / len(frame)
-            return frame, outputs[keep], u[keep]
+            return frame, outputs[keep], w
     raise MutusimError(
         f"{problem.source}: no simulated parameter set reproduces every target within 3 sds "
         "(observation and run-to-run spread): widen the priors, check the targets, or give "

@@ -9,9 +9,12 @@ same targets, scenarios, method, budget, runs and seed) and refuses anything els
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shlex
 import signal
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,12 +183,69 @@ def calibrate(
 
 
 def _sha(problem: Problem, settings: dict[str, Any]) -> str:
-    import hashlib
-    import json
-
+    """SHA-256 of the targets, their scenarios and the settings: what a folder resumes."""
     digest = hashlib.sha256(problem.sha256().encode())
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+@dataclass
+class Fit:
+    """What either method returns: the ensemble, its members' mean outputs (members x
+    targets) with their weights, the parameter sets simulated, the acceptance rate and the
+    method's own details."""
+
+    ensemble: pd.DataFrame
+    outputs: np.ndarray
+    output_weights: np.ndarray
+    simulations: int
+    acceptance_rate: float
+    details: dict[str, Any]
+
+
+def _history(problem, simulator, folder, manifest, settings, progress) -> Fit:
+    resumed = len(manifest["blocks"])
+    budget, runs = settings["max_simulations"], settings["runs_per_point"]
+    waves = history.run_waves(
+        problem, simulator, folder, manifest, budget, runs, settings["waves"], progress
+    )
+    ensemble, outputs, wave = history.ensemble_of(problem, waves)
+    return Fit(
+        ensemble,
+        outputs.mean(axis=1),
+        ensemble["weight"].to_numpy(),
+        sum(len(u) for u in waves.u),
+        len(ensemble) / len(waves.u[wave]),
+        {
+            "waves": waves.info,
+            "ensemble_wave": wave,
+            "implausibility_cut": history.emulator.CUT,
+            "seconds_simulation": waves.timing.simulation,
+            "seconds_emulation": waves.timing.emulation,
+            "blocks_resumed": resumed,
+        },
+    )
+
+
+def _abc(problem, simulator, folder, manifest, settings, progress, client) -> Fit:
+    budget, runs = settings["max_simulations"], settings["runs_per_point"]
+    result = abc_method.run_abc(
+        problem, simulator, folder, manifest, budget, runs, progress, client
+    )
+    manifests.write(folder, manifest)
+    last = result.generations[-1] if result.generations else {}
+    return Fit(
+        result.ensemble,
+        result.outputs[:, 0, :],
+        result.output_weights,
+        result.simulations,
+        float(last.get("acceptance_rate") or 0.0),
+        {
+            "generations": result.generations,
+            "abc_run_id": result.run_id,
+            "population_size": abc_method.population_size(budget),
+        },
+    )
 
 
 def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang):
@@ -207,40 +267,9 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
     )
     try:
         if settings["method"] == "history":
-            done = len(manifest["blocks"])
-            waves = history.run_waves(
-                problem, simulator, folder, manifest, budget, runs, settings["waves"], bar.update
-            )
-            ensemble, outputs, _ = history.ensemble_of(problem, waves)
-            member_outputs = outputs.mean(axis=1)
-            output_weights = ensemble["weight"].to_numpy()
-            simulated = sum(len(u) for u in waves.u)
-            accepted_last = waves.info[-1].get("simulated_plausible", 0) if waves.info else 0
-            last_points = waves.info[-1].get("points", 0) or 1
-            acceptance = len(ensemble) / sum(len(u) for u in waves.u[-1:]) if waves.u else 0.0
-            details = {
-                "waves": waves.info,
-                "implausibility_cut": history.emulator.CUT,
-                "seconds_simulation": waves.timing.simulation,
-                "seconds_emulation": waves.timing.emulation,
-                "blocks_resumed": done,
-                "last_wave_plausible": accepted_last / last_points,
-            }
+            fit = _history(problem, simulator, folder, manifest, settings, bar.update)
         else:
-            result = abc_method.run_abc(
-                problem, simulator, folder, manifest, budget, runs, bar.update, client
-            )
-            manifests.write(folder, manifest)
-            ensemble, member_outputs = result.ensemble, result.outputs[:, 0, :]
-            output_weights = result.output_weights
-            simulated = result.simulations
-            last = result.generations[-1] if result.generations else {}
-            acceptance = last.get("acceptance_rate") or 0.0
-            details = {
-                "generations": result.generations,
-                "abc_run_id": result.run_id,
-                "population_size": abc_method.population_size(budget),
-            }
+            fit = _abc(problem, simulator, folder, manifest, settings, bar.update, client)
     except KeyboardInterrupt as exc:
         manifests.write(folder, manifest)
         signum = signal_of(exc)
@@ -251,6 +280,7 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
         ) from None
     finally:
         bar.close()
+    ensemble = fit.ensemble
     weights = ensemble["weight"].to_numpy()
     record = {
         "name": problem.spec.name,
@@ -266,14 +296,14 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
         "method": settings["method"],
         "settings": settings,
         "seed": problem.spec.seed,
-        "simulations": int(simulated),
-        "model_runs": int(simulated) * runs * len(problem.scenarios),
+        "simulations": fit.simulations,
+        "model_runs": fit.simulations * runs * len(problem.scenarios),
         "accepted": len(ensemble),
-        "acceptance_rate": float(acceptance),
+        "acceptance_rate": fit.acceptance_rate,
         "effective_sample_size": float(1.0 / np.sum(weights**2)),
         "posterior": posterior_summary(problem, ensemble),
-        "predictive": predictive_summary(problem, member_outputs, output_weights),
-        "details": details,
+        "predictive": predictive_summary(problem, fit.outputs, fit.output_weights),
+        "details": fit.details,
         "seconds": time.perf_counter() - start,
         "versions": package_versions(),
         "git_commit": git_commit(),
@@ -286,7 +316,7 @@ def _run(problem, folder, sha, settings, rerun, client, progress, figures, lang)
         )
     }
     if figures:
-        files.update(_figures(problem, ensemble, member_outputs, output_weights, folder, lang))
+        files.update(_figures(problem, ensemble, fit.outputs, fit.output_weights, folder, lang))
     files["calibration.json"] = atomic.write_json(
         folder / "calibration.json", manifests.sealed(record)
     )

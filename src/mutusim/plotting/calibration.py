@@ -61,7 +61,8 @@ def marginals_chart(
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(textwrap.fill(style.parameter_label(name, lang), 36), fontsize=8.5)
         ax.set_yticks([])
-    axes[0].legend(loc="upper right")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     fig.suptitle(t("fig.calibration_marginals", lang))
     return fig
 
@@ -94,6 +95,7 @@ def predictive_chart(
         ax.set_title(target.label, fontsize=8.5)
         ax.set_xlabel(style.outcome_label(target.output, lang))
         ax.set_yticks([])
-    axes[0].legend(loc="upper right")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     fig.suptitle(t("fig.calibration_predictive", lang))
     return fig
