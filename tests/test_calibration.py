@@ -100,6 +100,20 @@ def test_shipped_targets_load_and_cite_their_sources():
             "an sd above 0",
         ),
         (
+            {
+                "targets": [
+                    {
+                        "output": "adoption_share",
+                        "month": [1, 12],
+                        "value": 1,
+                        "sd": 1,
+                        "source": "s",
+                    }
+                ]
+            },
+            "expected one month for 'adoption_share', which is a level",
+        ),
+        (
             {"parameters": {"behaviour.no_such": {"uniform": [0, 1]}}},
             "field 'parameters.behaviour.no_such': expected a parameter of the model",
         ),

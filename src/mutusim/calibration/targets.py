@@ -308,6 +308,18 @@ def _scenario_configs(spec: TargetsFile, source: str) -> dict[str, ScenarioConfi
     return configs
 
 
+def monthly_flow(output: str) -> bool:
+    """Whether an output counts what happened in the month (its sum over months means
+    something), as its meaning in ``mutusim.contract.outputs`` says."""
+    from mutusim.contract.outputs import BLOCKS, CORE_OUTPUTS
+
+    meanings = {o.name: o.meaning for o in CORE_OUTPUTS}
+    meaning = meanings.get(output) or next(
+        (m for prefix, _, m in BLOCKS if output.startswith(prefix)), ""
+    )
+    return "this month" in meaning
+
+
 def _check_targets(
     spec: TargetsFile, configs: dict[str, ScenarioConfig], source: str
 ) -> dict[str, int]:
@@ -329,6 +341,12 @@ def _check_targets(
             raise ConfigError(
                 f"{field}.output': expected a timeseries column (e.g. {', '.join(known[:4])}, …; "
                 f"docs/ODD.md section 4.11 lists them); found {target.output!r}"
+            )
+        if isinstance(target.month, list) and not monthly_flow(target.output):
+            raise ConfigError(
+                f"{field}.month': expected one month for {target.output!r}, which is a level "
+                f"(a range [first, last] sums a monthly flow, e.g. joins, facilitator_contacts); "
+                f"found {target.month}"
             )
         if target.last_month > config.horizon_months:
             raise ConfigError(
