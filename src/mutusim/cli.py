@@ -1,6 +1,7 @@
 """Command line: ``mutusim run`` (one scenario), ``mutusim experiment`` (comparisons, sweeps,
-sensitivity, replication), ``mutusim show`` (the resolved scenario), ``mutusim params`` (every
-parameter), ``validate``, ``report`` and ``dashboard``; ``mutusim --version``.
+sensitivity, replication), ``mutusim calibrate`` (parameters to observed targets), ``mutusim
+show`` (the resolved scenario), ``mutusim params`` (every parameter), ``validate``, ``report``
+and ``dashboard``; ``mutusim --version``.
 
 Every input is checked before anything is written. A bad input, an unusable folder, a cluster
 fault, a full disk or an interruption ends with one line, ``mutusim: error: ...`` (file,
@@ -184,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_params(sub)
     _add_show(sub)
     _add_match(sub)
+    _add_calibrate(sub)
     return parser
 
 
@@ -449,6 +451,71 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_calibrate(sub) -> None:
+    cal = sub.add_parser(
+        "calibrate",
+        help="calibrate parameters to observed targets (history matching or ABC-SMC)",
+    )
+    cal.add_argument("targets", help="targets YAML (see configs/targets/, docs/CALIBRATION.md)")
+    cal.add_argument("--out", help="results folder (default results/calibration-<name>)")
+    cal.add_argument(
+        "--method",
+        choices=["history", "abc"],
+        default="history",
+        help="history: history matching with Gaussian-process emulators, waves cut at "
+        "implausibility 3 (the default, fast); abc: ABC-SMC with pyabc",
+    )
+    cal.add_argument(
+        "--max-simulations",
+        type=COUNT,
+        metavar="N",
+        help="parameter sets simulated in all (default 1500 for history, 2000 for abc)",
+    )
+    cal.add_argument(
+        "--runs-per-point",
+        type=COUNT,
+        default=5,
+        metavar="R",
+        help="runs of each scenario per parameter set (default 5)",
+    )
+    cal.add_argument(
+        "--waves", type=COUNT, default=3, help="history matching: number of waves (default 3)"
+    )
+    cal.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --method abc: dask.distributed scheduler for pyabc's dask sampler",
+    )
+    cal.add_argument("--seed", type=SEED, help="seed (default: the targets file's, else 0)")
+    cal.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of figures and summary"
+    )
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Run or resume a calibration; print what it kept and how each target is met."""
+    from mutusim.calibration import calibrate
+    from mutusim.calibration.console import calibration_text
+
+    record = calibrate(
+        args.targets,
+        out=args.out,
+        method=args.method,
+        max_simulations=args.max_simulations,
+        runs_per_point=args.runs_per_point,
+        scheduler=args.scheduler,
+        seed=args.seed,
+        waves=args.waves,
+        lang=args.lang,
+    )
+    write_stdout(calibration_text(record, args.lang))
+    files = "ensemble.parquet, calibration.json, figures/, manifest.json"
+    write_stdout(
+        textwrap.fill(t("console.results_in", args.lang, folder=record["out"], files=files), 100)
+    )
+    return 0
+
+
 def _add_show(sub) -> None:
     show = sub.add_parser(
         "show", help="print the resolved scenario (YAML): extends, population, policies, --set"
@@ -635,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         "params": cmd_params,
         "show": cmd_show,
         "match": cmd_match,
+        "calibrate": cmd_calibrate,
     }
     with warnings.catch_warnings(record=True) as caught:
         try:

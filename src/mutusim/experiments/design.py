@@ -22,6 +22,7 @@ from mutusim.experiments.schema import (
     Factorial,
     Range,
     Replication,
+    ScenarioSpec,
     Sensitivity,
     Sweep,
 )
@@ -47,7 +48,8 @@ def _current(config: ScenarioConfig, dotted: str) -> Any:
     return node
 
 
-def _load(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
+def load_checked(base, overrides: dict[str, Any], where: str) -> ScenarioConfig:
+    """``load_config(base, overrides)``, its errors prefixed with ``where``."""
     try:
         return load_config(base, overrides)
     except ConfigError as exc:
@@ -70,6 +72,19 @@ def _typed(
             value = round(value)
         out[key] = value
     return out
+
+
+def arm_overrides(common: dict[str, Any], arm: ScenarioSpec) -> dict[str, Any]:
+    """The overrides of one arm on top of the base: the common ``set``, then the arm's
+    policies and budget, then its own ``set`` (which may then reach into its policies,
+    ``policies.0.eligibility.size_max: 9``)."""
+    overrides = dict(common)
+    if arm.policies:
+        overrides["policies"] = arm.policies
+    if arm.budget_eur is not None:
+        overrides["budget_eur"] = arm.budget_eur
+    overrides.update(arm.set)
+    return overrides
 
 
 def problem(parameters: dict[str, Range]) -> dict[str, Any]:
@@ -124,7 +139,7 @@ def base_scenario(
     exp: Comparison | Sweep | Sensitivity | Replication, source: str
 ) -> ScenarioConfig:
     """The experiment's base scenario with its ``set`` overrides, validated."""
-    return _load(resolve_base(exp.base, source), exp.set, f"{source}: base")
+    return load_checked(resolve_base(exp.base, source), exp.set, f"{source}: base")
 
 
 _MISSING = object()
@@ -193,7 +208,7 @@ def factorial_cells(exp: Factorial, source: str) -> list[Cell]:
             if factor.spending is not None:
                 overrides[f"policies.{k}.spending"] = factor.spending
         name = factorial_cell_name(levels)
-        config = _load(exp.base, overrides, f"{source}: combination {name!r}")
+        config = load_checked(exp.base, overrides, f"{source}: combination {name!r}")
         out.append(Cell(i, name, dict(levels), config.model_copy(update={"name": name})))
     return out
 
@@ -228,15 +243,8 @@ def cells(
     if isinstance(exp, Comparison):
         out = []
         for i, arm in enumerate(exp.scenarios):
-            # The arm's policies first, then its own overrides: `set` may then reach into
-            # them (``policies.0.eligibility.size_max: 9``).
-            overrides = dict(exp.set)
-            if arm.policies:
-                overrides["policies"] = arm.policies
-            if arm.budget_eur is not None:
-                overrides["budget_eur"] = arm.budget_eur
-            overrides.update(arm.set)
-            config = _load(exp.base, overrides, f"{source}: scenario {arm.name!r}")
+            overrides = arm_overrides(exp.set, arm)
+            config = load_checked(exp.base, overrides, f"{source}: scenario {arm.name!r}")
             config = config.model_copy(update={"name": arm.name})
             out.append(Cell(i, arm.name, {}, config))
         return out
@@ -247,6 +255,6 @@ def cells(
     out = []
     for i, values in enumerate(design_points(exp)):
         typed = _typed(base, values, exp.parameters)
-        config = _load(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
+        config = load_checked(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
         out.append(Cell(i, f"point{i:05d}", typed, config))
     return out
