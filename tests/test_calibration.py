@@ -238,8 +238,7 @@ def test_a_scenario_per_target(tmp_path):
             {
                 "name": "facilitated",
                 "policies": ["facilitator"],
-                "budget_eur": 1e5,
-                "set": {"policies.0.end_month": 12},
+                "set": {"policies.0.end_month": 12, "policies.0.budget_eur": 1e5},
             }
         ],
         targets=[
