@@ -38,7 +38,8 @@ def section(results: Results, lang: str) -> str:
     body = page.paragraphs(intro)
     if record.get("origin") == "prior":
         body += page.paragraphs([t("robustness.prior_caveat", lang)], "note")
-    body += f'<div class="headline">{page.paragraphs(flip_sentences(answer.discovery, lang, labels))}</div>'
+    flips = page.paragraphs(flip_sentences(answer.discovery, lang, labels))
+    body += f'<div class="headline">{flips}</div>'
     rows = []
     for r in answer.table.sort_values("p_best", ascending=False).to_dict("records"):
         beats = r["p_beats_baseline"]

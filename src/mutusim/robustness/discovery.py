@@ -16,8 +16,10 @@ and its density (share of flips among the members inside it). The words are the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,13 +144,13 @@ def _describe(box, x: pd.DataFrame, init: pd.DataFrame, best: np.ndarray, top: s
     )
 
 
-class _quiet:
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
     """Silence EMA Workbench's logger while PRIM runs (it logs every box at INFO)."""
-
-    def __enter__(self) -> None:
-        self.logger = logging.getLogger("EMA")
-        self.level = self.logger.level
-        self.logger.setLevel(logging.WARNING)
-
-    def __exit__(self, *exc: object) -> None:
-        self.logger.setLevel(self.level)
+    logger = logging.getLogger("EMA")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
