@@ -69,7 +69,7 @@ def sweep(exp, runs: pd.DataFrame) -> pd.DataFrame:
 def sensitivity(exp, runs: pd.DataFrame) -> pd.DataFrame:
     """SALib indices of what the experiment analyses, averaged over the replicates of each
     design point (and over the members of an ensemble): the ``output``, or with
-    ``scenarios`` one row per arm and parameter of its output (``answer: outcome``), its
+    ``scenarios`` one row per arm and parameter of its output (``answers: [outcome]``), its
     paired effect against the baseline (``effect``) or its rank on ``criterion`` (``rank``)."""
     prob = problem(exp.parameters)
     # the design as drawn (integer parameters unrounded): Morris reads each step's direction
@@ -92,15 +92,15 @@ def _sensitivity_targets(exp, runs: pd.DataFrame):
         yield None, exp.output, runs.groupby("point")[exp.output].mean()
         return
     names = [s.name for s in exp.scenarios]
-    if exp.answer == "outcome":
+    if "outcome" in exp.answers:
         for arm in names:
             yield arm, exp.output, runs[runs["scenario"] == arm].groupby("point")[exp.output].mean()
-    elif exp.answer == "effect":
+    if "effect" in exp.answers:
         wide = runs.pivot_table(index=["point", "run"], columns="scenario", values=exp.output)
         for arm in names[1:]:
             effect = (wide[arm] - wide[names[0]]).groupby("point").mean()
             yield arm, f"effect.{exp.output}", effect
-    else:
+    if "rank" in exp.answers:
         from mutusim.robustness.ranking import ranks, scores
 
         ranked = ranks(scores(runs, names, exp.criterion, by="point"))

@@ -209,7 +209,13 @@ def _value(value: Any, lang: str) -> str:
     return number(float(value), lang, digits)
 
 
-def _sensitivity(frame: pd.DataFrame, lang: str, most: int | None = None) -> str:
+def _sensitivity(frame: pd.DataFrame, lang: str) -> str:
+    shown, note = _sensitivity_table(frame, lang)
+    return shown + "\n" + legend(note)
+
+
+def _sensitivity_table(frame: pd.DataFrame, lang: str, most: int | None = None) -> tuple[str, str]:
+    """The indices of one analysed output (its ``most`` leading parameters) and their legend."""
     output = analysed_label(str(frame["output"].iloc[0]), lang)
     if "ST" in frame.columns:
         header = [t("console.col_parameter", lang), "S1 [± IC 95 %]", "ST [± IC 95 %]"]
@@ -235,7 +241,7 @@ def _sensitivity(frame: pd.DataFrame, lang: str, most: int | None = None) -> str
             for r in frame.sort_values("mu_star", ascending=False).head(most).to_dict("records")
         ]
         note = t("console.legend_morris", lang, outcome=output)
-    return table(header, rows, numeric={1, 2}) + "\n" + legend(note)
+    return table(header, rows, numeric={1, 2}), note
 
 
 MAX_SENSITIVITY_ROWS = 12
@@ -257,15 +263,16 @@ def _answer_sensitivity(frame: pd.DataFrame, lang: str, labels: Mapping[str, str
     blocks = []
     for (arm, output), group in frame.groupby(["scenario", "output"], sort=False):
         head = f"{labels.get(arm) or scenario_label(arm, lang)} — {analysed_label(output, lang)}"
-        shown = _sensitivity(group.assign(output=output), lang, MAX_SENSITIVITY_ROWS)
-        blocks.append(head + "\n" + shown.rsplit("\n", 1)[0])
-    key = "ST" if "ST" in frame.columns else "mu_star"
+        shown, _ = _sensitivity_table(group, lang, MAX_SENSITIVITY_ROWS)
+        blocks.append(head + "\n" + shown)
+    sobol = "ST" in frame.columns
     note = t(
         "robustness.legend_answers",
         lang,
         shown=MAX_SENSITIVITY_ROWS,
         total=frame["parameter"].nunique(),
-        index=key.replace("mu_star", "μ*"),
+        index="ST" if sobol else "μ*",
+        legend=t("robustness.legend_sobol" if sobol else "robustness.legend_morris", lang),
     )
     return "\n\n".join(blocks) + "\n" + legend(note)
 

@@ -123,14 +123,16 @@ def compute_chunk(cell: Cell, chunk: store.ChunkId, outcomes: Sequence[str]):
         runs[name] = final.loc[runs["run"], name].to_numpy()
     runs.insert(1, "replicate", runs["run"] - cell.first_run)
     runs.insert(0, "point", cell.point)
-    for name, value in cell.values.items():
-        runs[f"param.{name}"] = value
+    columns = {f"param.{name}": value for name, value in cell.values.items()}
     if cell.member is not None:
-        runs["member"] = cell.member.member
-        runs["member_row"] = cell.member.row
-        runs["member_weight"] = cell.member.weight
-        for name, value in cell.member.values.items():
-            runs[f"{MEMBER_PREFIX}{name}"] = value
+        columns.update(
+            member=cell.member.member,
+            member_row=cell.member.row,
+            member_weight=cell.member.weight,
+        )
+        columns.update({f"{MEMBER_PREFIX}{k}": v for k, v in cell.member.values.items()})
+    if columns:  # one block, not one insertion per column (134 parameters of a screening)
+        runs = pd.concat([runs, pd.DataFrame(columns, index=runs.index)], axis=1)
     columns = ["run", "step", *[c for c in TIMESERIES_COLUMNS if c in result.timeseries]]
     ts = result.timeseries[columns].copy()
     ts.insert(1, "seed", chunk.seed)

@@ -196,7 +196,7 @@ ensemble and of sensitivity analyses of a rank."""
 Criterion = Literal["pooled_per_meur", "additional_pooled", "adoption_share"]
 CRITERION_OUTCOMES = ("adoption_share", "adopters", "cumulative_public_spend")
 """Outcomes every criterion is computed from."""
-ANALYSIS_ONLY = {"criterion", "answer"}
+ANALYSIS_ONLY = {"criterion", "answers"}
 """Experiment fields that change the analysis but no stored run (left out of its hash)."""
 
 
@@ -268,16 +268,17 @@ class Sensitivity(ExperimentBase):
         None,
         min_length=2,
         description="policy arms run at every design point, paired (the first is the "
-        "baseline): the analysis is then of the `answer`",
+        "baseline): the analysis is then of the `answers`",
     )
-    answer: Literal["outcome", "effect", "rank"] = Field(
-        "outcome",
-        description="with `scenarios`: `outcome` (the output of each arm), `effect` (each arm "
-        "minus the baseline, paired run by run, on `output`) or `rank` (each arm's rank on "
-        "`criterion`, 1 = best)",
+    answers: list[Literal["outcome", "effect", "rank"]] = Field(
+        default_factory=lambda: ["outcome"],
+        min_length=1,
+        description="with `scenarios`, what is analysed (one or more, from the same runs): "
+        "`outcome` (the output of each arm), `effect` (each arm minus the baseline, paired run "
+        "by run, on `output`) or `rank` (each arm's rank on `criterion`, 1 = best)",
     )
     criterion: Criterion = Field(
-        "pooled_per_meur", description="`answer: rank`: what the arms are ranked on"
+        "pooled_per_meur", description="`answers: [rank]`: what the arms are ranked on"
     )
 
     @model_validator(mode="after")
@@ -288,13 +289,15 @@ class Sensitivity(ExperimentBase):
             for name, r in self.parameters.items():
                 if r.values is not None:
                     raise ValueError(f"parameter {name!r}: sensitivity needs min and max")
-        if self.scenarios is None and self.answer != "outcome":
-            raise ValueError(f"answer {self.answer!r} needs `scenarios` (a baseline and policies)")
+        if len(set(self.answers)) != len(self.answers):
+            raise ValueError(f"answers: each once, found {self.answers}")
+        if self.scenarios is None and self.answers != ["outcome"]:
+            raise ValueError(f"answers {self.answers} need `scenarios` (a baseline and policies)")
         if self.scenarios is not None:
             names = [s.name for s in self.scenarios]
             if len(set(names)) != len(names):
                 raise ValueError(f"scenario names must be unique, found {names}")
-        if self.answer == "rank":
+        if "rank" in self.answers:
             missing = [o for o in CRITERION_OUTCOMES if o not in self.outcomes]
             if missing:
                 raise ValueError(

@@ -27,8 +27,10 @@ import pandas as pd
 
 MIN_DENSITY = 0.5
 """A box is a flip only where the top-ranked scenario loses in most of its members."""
-MAX_RESTRICTED = 3
+MAX_RESTRICTED = 4
 """Most parameters a box may restrict."""
+SIGNIFICANCE = 0.05
+"""A box's restriction is kept when its quasi-p value (EMA Workbench) is below this."""
 MAX_BOXES = 2
 """Most boxes searched."""
 MIN_FLIPS = 5
@@ -99,7 +101,7 @@ def discover_flips(
                 break
             box.select(chosen)
             described = _describe(box, x, search.box_init, best.to_numpy(), top)
-            if described.members * described.density < MIN_FLIPS:
+            if not described.limits or described.members * described.density < MIN_FLIPS:
                 break  # a box of a handful of flips describes draws, not a region
             found.boxes.append(described)
     return found
@@ -120,26 +122,35 @@ def _choose(trajectory: pd.DataFrame, min_density: float, max_restricted: int) -
 
 
 def _describe(box, x: pd.DataFrame, init: pd.DataFrame, best: np.ndarray, top: str) -> Box:
+    """The selected box in words: only the restrictions that are significant (a quasi-p
+    value below ``SIGNIFICANCE`` on one side, Bryant and Lempert 2010), with coverage and
+    density recomputed over all members for the box so pruned."""
     limits = box.box_lims[box._cur_box]
+    p_values = box.p_values[box._cur_box]
     inside = np.ones(len(x), dtype=bool)
     shown: dict[str, tuple[float | None, float | None]] = {}
     for name in x.columns:
         low, high = float(limits[name].iloc[0]), float(limits[name].iloc[1])
-        low_cut = low > float(init[name].iloc[0])
-        high_cut = high < float(init[name].iloc[1])
-        if low_cut or high_cut:
-            shown[name] = (low if low_cut else None, high if high_cut else None)
-        inside &= (x[name].to_numpy() >= low) & (x[name].to_numpy() <= high)
+        significant = [0 <= q < SIGNIFICANCE for q in p_values.get(name, [-1, -1])]
+        low_cut = low > float(init[name].iloc[0]) and significant[0]
+        high_cut = high < float(init[name].iloc[1]) and significant[-1]
+        if not (low_cut or high_cut):
+            continue
+        shown[name] = (low if low_cut else None, high if high_cut else None)
+        values = x[name].to_numpy()
+        inside &= (values >= low if low_cut else True) & (values <= high if high_cut else True)
+    flipped = best != top
     winners = pd.Series(best[inside])
     others = winners[winners != top]
     counted = others if not others.empty else winners
-    winner = str(counted.value_counts().index[0])
+    winner = str(counted.value_counts().index[0]) if len(counted) else top
+    held = int((flipped & inside).sum())
     return Box(
         limits=shown,
         winner=winner,
-        winner_share=float((winners == winner).mean()),
-        coverage=float(box.coverage),
-        density=float(box.density),
+        winner_share=float((winners == winner).mean()) if len(winners) else 0.0,
+        coverage=held / max(int(flipped.sum()), 1),
+        density=held / max(int(inside.sum()), 1),
         members=int(inside.sum()),
     )
 
