@@ -186,7 +186,41 @@ def _parser() -> argparse.ArgumentParser:
     _add_show(sub)
     _add_match(sub)
     _add_calibrate(sub)
+    _add_prior_ensemble(sub)
     return parser
+
+
+def _add_prior_ensemble(sub) -> None:
+    prior = sub.add_parser(
+        "prior-ensemble",
+        help="draw an uncalibrated ensemble (Latin hypercube over plausible ranges) for "
+        "experiments' `ensemble:` field",
+    )
+    prior.add_argument("out", help="Parquet file to write (e.g. ensemble.parquet)")
+    prior.add_argument(
+        "--parameters",
+        default=None,
+        help="comma-separated parameters with a plausible range (default: the behavioural "
+        "uncertainties listed in docs/ROBUSTNESS.md)",
+    )
+    prior.add_argument("--size", type=_whole(2), default=256, help="rows (default 256)")
+    prior.add_argument("--seed", type=SEED, default=0, help="seed of the design (default 0)")
+
+
+def cmd_prior_ensemble(args: argparse.Namespace) -> int:
+    """Write a prior (uncalibrated) ensemble of equally weighted parameter sets."""
+    from mutusim.experiments.ensemble import prior_ensemble, write_ensemble
+
+    names = (
+        [n.strip() for n in args.parameters.split(",") if n.strip()] if args.parameters else None
+    )
+    frame = prior_ensemble(names, size=args.size, seed=args.seed)
+    path = write_ensemble(frame, Path(args.out))
+    write_stdout(
+        f"{path}: prior ensemble (not calibrated) of {len(frame)} equally weighted parameter "
+        f"sets over the plausible ranges of {len(frame.columns) - 1} parameters\n"
+    )
+    return 0
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
@@ -703,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
         "show": cmd_show,
         "match": cmd_match,
         "calibrate": cmd_calibrate,
+        "prior-ensemble": cmd_prior_ensemble,
     }
     with warnings.catch_warnings(record=True) as caught:
         try:

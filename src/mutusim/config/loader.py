@@ -322,6 +322,33 @@ def set_dotted(raw: dict[str, Any], key: str, value: Any) -> None:
             raise ConfigError(f"--set {key}: '{'.'.join(parts[:i])}' holds a value, not a section")
 
 
+def _fill_from_scenario(raw: dict[str, Any], key: str, resolved: list[dict[str, Any]]) -> None:
+    """Before ``--set key``: where ``key`` reaches into an entry the file leaves to its
+    defaults (``formation.phases.needs.months`` in a file without ``formation.phases``), copy
+    that entry from the scenario as resolved without overrides, so that only the one value
+    changes. ``resolved`` caches that scenario (left empty when the file alone is not valid:
+    the override then stands on its own, as before)."""
+    node: Any = raw
+    parts = key.split(".")
+    for i, part in enumerate(parts[:-1]):
+        if not isinstance(node, dict):
+            return
+        if part not in node:
+            if not resolved:
+                try:
+                    resolved.append(ScenarioConfig.model_validate(raw).model_dump(mode="json"))
+                except ValidationError:
+                    return
+            found: Any = resolved[0]
+            for step in parts[: i + 1]:
+                if not isinstance(found, dict) or step not in found:
+                    return
+                found = found[step]
+            node[part] = copy.deepcopy(found)
+            return
+        node = node[part]
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """Split ``dotted.key=value``; the value is read as YAML (numbers, booleans, lists)."""
     if "=" not in text:
@@ -458,7 +485,9 @@ def load_config(
         if isinstance(overrides, Mapping)
         else (parse_override(o) for o in (overrides or ()))
     )
+    resolved: list[dict[str, Any]] = []  # the scenario before overrides, once needed
     for key, value in items:
+        _fill_from_scenario(raw, key, resolved)
         set_dotted(raw, key, value)
         origins[key] = f"--set {key}"
         _resolve_references(raw, base, origins)  # a --set may name a population or policy

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mutusim.experiments.design import problem
+from mutusim.experiments.design import design_points, problem
 
 SWEEP_CONFIDENCE = 0.95
 """Level of the per-point intervals of a sweep."""
@@ -244,15 +244,54 @@ def sweep(exp, runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def sensitivity(exp, runs: pd.DataFrame) -> pd.DataFrame:
-    """SALib indices of the replicate-averaged output (replicates = runs per point)."""
+    """SALib indices of what the experiment analyses, averaged over the replicates of each
+    design point (and over the members of an ensemble): the ``output``, or with
+    ``scenarios`` one row per arm and parameter of its output (``answers: [outcome]``), its
+    paired effect against the baseline (``effect``) or its rank on ``criterion`` (``rank``)."""
+    prob = problem(exp.parameters)
+    # the design as drawn (integer parameters unrounded): Morris reads each step's direction
+    x = np.array([[point[n] for n in prob["names"]] for point in design_points(exp)])
+    frames = []
+    for arm, what, y in _sensitivity_targets(exp, runs):
+        frame = _indices(exp, prob, x, y.sort_index().to_numpy())
+        frame.insert(1, "output", what)
+        if arm is not None:
+            frame.insert(1, "scenario", arm)
+        frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True)
+    frame["replicates_per_point"] = exp.runs * (exp.members or 1)
+    return frame
+
+
+def _sensitivity_targets(exp, runs: pd.DataFrame):
+    """(arm or None, name of what is analysed, its value per design point)."""
+    if not exp.scenarios:
+        yield None, exp.output, runs.groupby("point")[exp.output].mean()
+        return
+    names = [s.name for s in exp.scenarios]
+    if "outcome" in exp.answers:
+        for arm in names:
+            yield arm, exp.output, runs[runs["scenario"] == arm].groupby("point")[exp.output].mean()
+    if "effect" in exp.answers:
+        wide = runs.pivot_table(index=["point", "run"], columns="scenario", values=exp.output)
+        for arm in names[1:]:
+            effect = (wide[arm] - wide[names[0]]).groupby("point").mean()
+            yield arm, f"effect.{exp.output}", effect
+    if "rank" in exp.answers:
+        from mutusim.robustness.ranking import ranks, scores
+
+        ranked = ranks(scores(runs, names, exp.criterion, by="point"))
+        for arm in names:
+            yield arm, f"rank.{exp.criterion}", ranked[arm]
+
+
+def _indices(exp, prob: dict[str, Any], x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Sobol (S1, ST) or Morris (mu*, sigma) indices of ``y`` over the design ``x``."""
     from SALib.analyze import morris, sobol
 
-    prob = problem(exp.parameters)
-    per_point = runs.groupby("point")[exp.output].mean().sort_index()
-    y = per_point.to_numpy()
     if exp.method == "sobol":
         res = sobol.analyze(prob, y, calc_second_order=False, conf_level=0.95, seed=exp.seed)
-        frame = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "parameter": prob["names"],
                 "S1": res["S1"],
@@ -261,21 +300,15 @@ def sensitivity(exp, runs: pd.DataFrame) -> pd.DataFrame:
                 "ST_conf": res["ST_conf"],
             }
         )
-    else:
-        params = [f"param.{n}" for n in prob["names"]]
-        x = runs.groupby("point")[params].first().sort_index().to_numpy()
-        res = morris.analyze(prob, x, y, conf_level=0.95, seed=exp.seed)
-        frame = pd.DataFrame(
-            {
-                "parameter": prob["names"],
-                "mu_star": res["mu_star"],
-                "mu_star_conf": res["mu_star_conf"],
-                "sigma": res["sigma"],
-            }
-        )
-    frame.insert(1, "output", exp.output)
-    frame["replicates_per_point"] = exp.runs
-    return frame
+    res = morris.analyze(prob, x, y, conf_level=0.95, seed=exp.seed)
+    return pd.DataFrame(
+        {
+            "parameter": prob["names"],
+            "mu_star": res["mu_star"],
+            "mu_star_conf": res["mu_star_conf"],
+            "sigma": res["sigma"],
+        }
+    )
 
 
 def replication(exp, runs: pd.DataFrame) -> pd.DataFrame:
@@ -317,10 +350,17 @@ def analyse(exp, cells, runs: pd.DataFrame) -> dict[str, Any]:
             "replication": replication,
         }
         table = kind[exp.kind](exp, runs)
-    return {
+    result = {
         "table": table,
         "tables": extra,
         "kind": exp.kind,
         "scenarios": len(cells),
         "experiment": exp,
     }
+    if exp.kind == "comparison" and exp.ensemble is not None:
+        from mutusim.robustness.answers import ensemble_answer
+
+        answer = ensemble_answer(exp, runs)
+        result["table"] = result["table"].merge(answer.table, on="scenario", how="left")
+        result["robustness"] = answer
+    return result

@@ -109,12 +109,17 @@ def summary_text(
     if labels is None and result.get("experiment") is not None:
         labels = scenario_labels(result["experiment"], lang)
     if kind == "comparison":
-        return _comparison(frame, lang, labels or {}, result.get("experiment"))
+        text = _comparison(frame, lang, labels or {}, result.get("experiment"))
+        if "robustness" in result:
+            text += "\n" + robustness_text(result["robustness"], lang, labels or {})
+        return text
     if kind == "factorial":
         return _factorial(frame, lang)
     if kind == "sweep":
         return _sweep(frame, lang, result.get("experiment"))
     if kind == "sensitivity":
+        if "scenario" in frame.columns:
+            return _answer_sensitivity(frame, lang, labels or {})
         return _sensitivity(frame, lang)
     return _replication(frame, lang)
 
@@ -272,7 +277,13 @@ def _value(value: Any, lang: str) -> str:
 
 
 def _sensitivity(frame: pd.DataFrame, lang: str) -> str:
-    output = outcome_label(str(frame["output"].iloc[0]), lang)
+    shown, note = _sensitivity_table(frame, lang)
+    return shown + "\n" + legend(note)
+
+
+def _sensitivity_table(frame: pd.DataFrame, lang: str, most: int | None = None) -> tuple[str, str]:
+    """The indices of one analysed output (its ``most`` leading parameters) and their legend."""
+    output = analysed_label(str(frame["output"].iloc[0]), lang)
     if "ST" in frame.columns:
         header = [t("console.col_parameter", lang), "S1 [± IC 95 %]", "ST [± IC 95 %]"]
         if lang == "en":
@@ -283,7 +294,7 @@ def _sensitivity(frame: pd.DataFrame, lang: str) -> str:
                 f"{number(r['S1'], lang, 2)} [± {number(r['S1_conf'], lang, 2)}]",
                 f"{number(r['ST'], lang, 2)} [± {number(r['ST_conf'], lang, 2)}]",
             ]
-            for r in frame.sort_values("ST", ascending=False).to_dict("records")
+            for r in frame.sort_values("ST", ascending=False).head(most).to_dict("records")
         ]
         note = t("console.legend_sobol", lang, outcome=output)
     else:
@@ -294,10 +305,87 @@ def _sensitivity(frame: pd.DataFrame, lang: str) -> str:
                 f"{number(r['mu_star'], lang, 3)} [± {number(r['mu_star_conf'], lang, 3)}]",
                 number(r["sigma"], lang, 3),
             ]
-            for r in frame.sort_values("mu_star", ascending=False).to_dict("records")
+            for r in frame.sort_values("mu_star", ascending=False).head(most).to_dict("records")
         ]
         note = t("console.legend_morris", lang, outcome=output)
-    return table(header, rows, numeric={1, 2}) + "\n" + legend(note)
+    return table(header, rows, numeric={1, 2}), note
+
+
+MAX_SENSITIVITY_ROWS = 12
+"""Parameters shown per analysed answer (the most influential first); all are in summary.csv."""
+
+
+def analysed_label(output: str, lang: str) -> str:
+    """What a sensitivity row analyses, in words: an outcome, an effect or a rank."""
+    kind, _, name = output.partition(".")
+    if kind == "effect":
+        return t("robustness.effect_of", lang, outcome=outcome_label(name, lang))
+    if kind == "rank":
+        return t("robustness.rank_on", lang, criterion=t(f"robustness.criterion.{name}", lang))
+    return outcome_label(output, lang)
+
+
+def _answer_sensitivity(frame: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> str:
+    """Indices of each arm's answer: the most influential parameters of each."""
+    blocks = []
+    for (arm, output), group in frame.groupby(["scenario", "output"], sort=False):
+        head = f"{labels.get(arm) or scenario_label(arm, lang)} — {analysed_label(output, lang)}"
+        shown, _ = _sensitivity_table(group, lang, MAX_SENSITIVITY_ROWS)
+        blocks.append(head + "\n" + shown)
+    sobol = "ST" in frame.columns
+    note = t(
+        "robustness.legend_answers",
+        lang,
+        shown=MAX_SENSITIVITY_ROWS,
+        total=frame["parameter"].nunique(),
+        index="ST" if sobol else "μ*",
+        legend=t("robustness.legend_sobol" if sobol else "robustness.legend_morris", lang),
+    )
+    return "\n\n".join(blocks) + "\n" + legend(note)
+
+
+def robustness_text(answer: Any, lang: str, labels: Mapping[str, str]) -> str:
+    """The robustness of a comparison over an ensemble: p_best, p_beats_baseline, regret per
+    scenario, and where the top answer flips."""
+    from mutusim.robustness.words import criterion_value, flip_sentences
+
+    header = [
+        t("console.col_scenario", lang),
+        t("robustness.col_p_best", lang),
+        t("robustness.col_p_beats", lang),
+        t("robustness.col_regret", lang),
+        t("robustness.col_score", lang),
+    ]
+    rows = []
+    frame = answer.table.sort_values("p_best", ascending=False)
+    for r in frame.to_dict("records"):
+        beats = "–" if pd.isna(r["p_beats_baseline"]) else _pct(r["p_beats_baseline"], lang)
+        rows.append(
+            [
+                labels.get(r["scenario"]) or scenario_label(r["scenario"], lang),
+                f"{_pct(r['p_best'], lang)} ± {_pct(r['p_best_se'], lang)}",
+                beats,
+                criterion_value(r["regret"], answer.criterion, lang),
+                f"{criterion_value(r['score_mean'], answer.criterion, lang)} "
+                f"[{criterion_value(r['score_q05'], answer.criterion, lang)} – "
+                f"{criterion_value(r['score_q95'], answer.criterion, lang)}]",
+            ]
+        )
+    members = int(answer.table["members"].iloc[0])
+    note = t(
+        "robustness.legend",
+        lang,
+        members=number(members, lang, 0),
+        criterion=t(f"robustness.criterion.{answer.criterion}", lang),
+    )
+    flips = " ".join(flip_sentences(answer.discovery, lang, labels))
+    return (
+        table(header, rows, numeric={1, 2, 3, 4})
+        + "\n"
+        + legend(note)
+        + "\n"
+        + textwrap.fill(flips, WIDTH)
+    )
 
 
 def _replication(frame: pd.DataFrame, lang: str) -> str:

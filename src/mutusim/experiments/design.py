@@ -1,7 +1,11 @@
-"""From an experiment to its cells: one scenario config per comparison arm or design point.
+"""From an experiment to its cells: one scenario config per comparison arm or design point
+(per design point and arm when a sensitivity analysis studies an answer), and per member when
+the experiment runs over an ensemble (``mutusim.experiments.ensemble``).
 
-Before any cell is built, ``base_scenario`` validates the base, ``check_parameters`` resolves
-every swept parameter against it, and ``count_cells`` says how many cells the design has
+Before any cell is built, ``base_scenario`` validates the base, ``resolve_parameters`` turns
+``parameters: plausible`` into every parameter with a plausible range, ``check_parameters``
+resolves every swept parameter against the base, ``check_ensemble`` reads and checks the
+ensemble and draws its members, and ``count_cells`` says how many cells the design has
 (without drawing it), so sizes can be checked first (``mutusim.sizing``).
 """
 
@@ -17,6 +21,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from mutusim.config import ConfigError, ScenarioConfig, config_dir, load_config
+from mutusim.experiments.ensemble import Member, draw_members, read_ensemble, resolve_path
 from mutusim.experiments.schema import (
     Comparison,
     Factorial,
@@ -30,13 +35,28 @@ from mutusim.experiments.schema import (
 
 @dataclass
 class Cell:
-    """One scenario of an experiment: its partition name, its values and its config."""
+    """One scenario of an experiment: its partition name (``scenario``: the arm of a
+    comparison or of a design point, or the design point), the values its design point sets,
+    its config, the design ``point`` it belongs to (default: its index), the ensemble
+    ``member`` whose values it carries and the index of its first run (members of an ensemble
+    run distinct run indices, the same in every arm)."""
 
     index: int
     scenario: str
     values: dict[str, Any]
     config: ScenarioConfig
     extra: dict[str, Any] = field(default_factory=dict)
+    point: int | None = None
+    member: Member | None = None
+    first_run: int = 0
+    label: str = ""
+    """Unique name of the cell (the manifest's key; default: ``scenario``)."""
+
+    def __post_init__(self) -> None:
+        if self.point is None:
+            self.point = self.index
+        if not self.label:
+            self.label = self.scenario
 
 
 def _current(config: ScenarioConfig, dotted: str) -> Any:
@@ -214,7 +234,12 @@ def factorial_cells(exp: Factorial, source: str) -> list[Cell]:
 
 
 def count_cells(exp: Comparison | Factorial | Sweep | Sensitivity | Replication) -> int:
-    """How many cells the experiment has, computed without building them."""
+    """How many cells the experiment has, computed without building them (``parameters:
+    plausible`` resolved)."""
+    return _count_plain(exp) * (exp.members or 1)
+
+
+def _count_plain(exp: Comparison | Factorial | Sweep | Sensitivity | Replication) -> int:
     if isinstance(exp, Comparison):
         return len(exp.scenarios)
     if isinstance(exp, Factorial):
@@ -223,7 +248,7 @@ def count_cells(exp: Comparison | Factorial | Sweep | Sensitivity | Replication)
         return 1
     if isinstance(exp, Sensitivity):
         extra = 2 if exp.method == "sobol" else 1  # Saltelli without 2nd order; Morris
-        return exp.samples * (len(exp.parameters) + extra)
+        return exp.samples * (len(exp.parameters) + extra) * len(exp.scenarios or [None])
     if exp.design == "latin_hypercube":
         return exp.points
     return math.prod(
@@ -231,15 +256,80 @@ def count_cells(exp: Comparison | Factorial | Sweep | Sensitivity | Replication)
     )
 
 
+def resolve_parameters(exp: Any, base: ScenarioConfig, source: str) -> Any:
+    """``exp`` with ``parameters: plausible`` replaced by every model parameter of ``base``
+    that has a plausible range (``mutusim params``), each over that range; other
+    experiments unchanged."""
+    if getattr(exp, "parameters", None) != "plausible":
+        return exp
+    from mutusim.parameter_table import salib_problem
+
+    problem = salib_problem(config=base)
+    ranges = {
+        name: Range(min=low, max=high)
+        for name, (low, high) in zip(problem["names"], problem["bounds"], strict=True)
+    }
+    return exp.model_copy(update={"parameters": ranges})
+
+
+def check_ensemble(exp: Any, base: ScenarioConfig, source: str) -> list[Member]:
+    """The members the experiment runs over (none without an ensemble): its ensemble file
+    read and checked against ``base``, ``members`` rows drawn from it. Refuses an ensemble
+    parameter that the experiment also sets (``set``) or varies (``parameters``)."""
+    if exp.ensemble is None:
+        return []
+    frame = read_ensemble(resolve_path(exp.ensemble, source), base, source)
+    fixed = set(exp.set) | set(getattr(exp, "parameters", None) or {})
+    both = [c for c in frame.columns if c in fixed]
+    if both:
+        raise ConfigError(
+            f"{source}: field 'ensemble': expected parameters that the experiment does not "
+            f"also set or vary; found {both[0]!r} in both (remove it from one of them)"
+        )
+    return draw_members(frame, exp.members, exp.seed, base)
+
+
 def cells(
     exp: Comparison | Sweep | Sensitivity | Replication,
     source: str,
     base: ScenarioConfig | None = None,
+    members: list[Member] | None = None,
 ) -> list[Cell]:
     """The experiment's scenarios, each validated (errors name the experiment file).
-    ``base``: ``base_scenario(exp, source)`` when the caller has it already."""
+    ``base``: ``base_scenario(exp, source)`` when the caller has it already; ``members``:
+    the ensemble's members when the caller has them (``check_ensemble``; a report reads them
+    from the manifest)."""
     base = base if base is not None else base_scenario(exp, source)
-    exp = exp.model_copy(update={"base": resolve_base(exp.base, source)})
+    exp = resolve_parameters(exp, base, source)
+    if members is None:
+        members = check_ensemble(exp, base, source)
+    plain = _plain_cells(
+        exp.model_copy(update={"base": resolve_base(exp.base, source)}), source, base
+    )
+    if not members:
+        return plain
+    out = []
+    for cell in plain:
+        for m in members:
+            where = f"{source}: {cell.label!r} with ensemble member {m.member} (row {m.row})"
+            config = load_checked(cell.config, {**m.values, **cell.values}, where)
+            out.append(
+                Cell(
+                    cell.index * len(members) + m.member,
+                    cell.scenario,
+                    cell.values,
+                    config,
+                    point=cell.point,
+                    member=m,
+                    first_run=m.member * exp.runs,
+                    label=f"{cell.label}/member{m.member:04d}",
+                )
+            )
+    return out
+
+
+def _plain_cells(exp: Any, source: str, base: ScenarioConfig) -> list[Cell]:
+    """The cells of the experiment without its ensemble."""
     if isinstance(exp, Comparison):
         out = []
         for i, arm in enumerate(exp.scenarios):
@@ -253,8 +343,21 @@ def cells(
     if isinstance(exp, Replication):
         return [Cell(0, "base", {}, base)]
     out = []
+    arms = getattr(exp, "scenarios", None)
     for i, values in enumerate(design_points(exp)):
         typed = _typed(base, values, exp.parameters)
-        config = load_checked(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
-        out.append(Cell(i, f"point{i:05d}", typed, config))
+        point = f"point{i:05d}"
+        if not arms:
+            config = load_checked(exp.base, {**exp.set, **typed}, f"{source}: design point {i}")
+            out.append(Cell(i, point, typed, config))
+            continue
+        for j, arm in enumerate(arms):
+            where = f"{source}: design point {i}, scenario {arm.name!r}"
+            config = load_checked(exp.base, {**arm_overrides(exp.set, arm), **typed}, where)
+            config = config.model_copy(update={"name": arm.name})
+            out.append(
+                Cell(
+                    i * len(arms) + j, arm.name, typed, config, point=i, label=f"{point}/{arm.name}"
+                )
+            )
     return out

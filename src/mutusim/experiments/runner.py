@@ -42,9 +42,16 @@ from mutusim.errors import (
     signal_of,
 )
 from mutusim.experiments import analysis, cluster, design, store
+from mutusim.experiments import ensemble as ensemble_files
 from mutusim.experiments.design import Cell
 from mutusim.experiments.measures import RUN_MEASURES, run_measures
-from mutusim.experiments.schema import PRESENTATION, Experiment, Sensitivity, Sweep
+from mutusim.experiments.schema import (
+    ANALYSIS_ONLY,
+    PRESENTATION,
+    Experiment,
+    Sensitivity,
+    Sweep,
+)
 from mutusim.lock import folder_lock
 from mutusim.results import check_finite, git_commit, package_versions, source_sha256
 
@@ -52,6 +59,9 @@ KINDS = ("comparison", "factorial", "sweep", "sensitivity", "replication")
 
 MANIFEST_SECONDS = 1.0
 """Longest time between two saves of the manifest while chunks are stored."""
+
+MEMBER_PREFIX = "member."
+"""Prefix of the runs table's columns holding an ensemble member's parameter values."""
 
 TIMESERIES_COLUMNS = (
     "adoption_share",
@@ -83,11 +93,14 @@ def load_experiment(path: str | Path, overrides: Sequence[str] = ()) -> Any:
 def experiment_hash(exp: Any, all_cells: list[Cell]) -> str:
     """SHA-256 of the experiment and of every resolved scenario it runs."""
     dumped = exp.model_dump(mode="json")
-    for arm in dumped.get("scenarios", []):  # relabelling an arm changes no result
+    for arm in dumped.get("scenarios") or []:  # relabelling an arm changes no result
         for key in PRESENTATION:
             arm.pop(key, None)
-    if dumped.get("label") is None:  # files written before labels existed keep their hash
-        dumped.pop("label", None)
+    for key in ANALYSIS_ONLY:  # another ranking criterion reads the same runs
+        dumped.pop(key, None)
+    for key in ("label", "ensemble", "members", "scenarios"):
+        if dumped.get(key) is None:  # files written before these fields keep their hash
+            dumped.pop(key, None)
     definition = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(definition.encode())
     for cell in all_cells:
@@ -113,17 +126,25 @@ def compute_chunk(
     ].copy()
     for name in outcomes:
         runs[name] = final.loc[runs["run"], name].to_numpy()
-    runs.insert(1, "replicate", runs["run"])
-    runs.insert(0, "point", cell.index)
-    for name, value in cell.values.items():
-        runs[f"param.{name}"] = value
+    runs.insert(1, "replicate", runs["run"] - cell.first_run)
+    runs.insert(0, "point", cell.point)
+    columns = {f"param.{name}": value for name, value in cell.values.items()}
+    if cell.member is not None:
+        columns.update(
+            member=cell.member.member,
+            member_row=cell.member.row,
+            member_weight=cell.member.weight,
+        )
+        columns.update({f"{MEMBER_PREFIX}{k}": v for k, v in cell.member.values.items()})
+    if columns:  # one block, not one insertion per column (134 parameters of a screening)
+        runs = pd.concat([runs, pd.DataFrame(columns, index=runs.index)], axis=1)
     measures = run_measures(result.timeseries, cell.config, discount_rate)
     for name in RUN_MEASURES:
         runs[name] = measures.loc[runs["run"], name].to_numpy()
     columns = ["run", "step", *[c for c in TIMESERIES_COLUMNS if c in result.timeseries]]
     ts = result.timeseries[columns].copy()
     ts.insert(1, "seed", chunk.seed)
-    ts.insert(2, "replicate", ts["run"])
+    ts.insert(2, "replicate", ts["run"] - cell.first_run)
     return runs, ts, source_sha256()
 
 
@@ -139,6 +160,8 @@ class Plan:
     sha: str
     rerun: str
     """The command that resumes it (for messages)."""
+    ensemble: dict[str, Any] | None = None
+    """The ensemble file (path, SHA-256) and the members drawn from it, if any."""
 
 
 def _check_outcomes(exp: Any, all_cells: list[Cell], source: str) -> None:
@@ -169,9 +192,12 @@ def prepare(
     source = str(path)
     exp = load_experiment(path, [*overrides, *([f"runs={runs}"] if runs is not None else [])])
     base = design.base_scenario(exp, source)
+    exp = design.resolve_parameters(exp, base, source)
     if isinstance(exp, Sweep | Sensitivity):
         design.check_parameters(exp, base, source)
+    members = design.check_ensemble(exp, base, source)
     n_params = len(exp.parameters) if isinstance(exp, Sweep | Sensitivity) else 0
+    n_params += 3 + len(members[0].values) if members else 0
     sizing.check_experiment(
         base,
         design.count_cells(exp),
@@ -180,7 +206,7 @@ def prepare(
         len(exp.outcomes) + n_params,
         source,
     )
-    all_cells = design.cells(exp, source, base)
+    all_cells = design.cells(exp, source, base, members)
     _check_outcomes(exp, all_cells, source)
     per_chunk = min(exp.runs, exp.chunk_runs)
     largest = max(all_cells, key=lambda c: sizing.run_need(c.config, per_chunk, "numba"))
@@ -194,19 +220,28 @@ def prepare(
             c.index,
             c.scenario,
             first,
-            min(exp.chunk_runs, exp.runs - first),
+            min(exp.chunk_runs, c.first_run + exp.runs - first),
             exp.seed,
             config_hash(c.config),
             exp.chunk_runs,
             source_sha256(),
         )
         for c in all_cells
-        for first in range(0, exp.runs, exp.chunk_runs)
+        for first in range(c.first_run, c.first_run + exp.runs, exp.chunk_runs)
     ]
     command = ["mutusim", "experiment", source, "--out", str(folder)]
     command += [arg for o in overrides for arg in ("--set", o)]
     command += ["--runs", str(runs)] if runs is not None else []
-    return Plan(exp, source, all_cells, chunks, folder, sha, shlex.join(command))
+    ensemble = None
+    if members:
+        path = ensemble_files.resolve_path(exp.ensemble, source)
+        ensemble = {
+            "path": str(path),
+            "sha256": ensemble_files.file_sha256(path),
+            "origin": ensemble_files.ensemble_origin(path),
+            "members": [m.record() for m in members],
+        }
+    return Plan(exp, source, all_cells, chunks, folder, sha, shlex.join(command), ensemble)
 
 
 def run_experiment(
@@ -250,9 +285,10 @@ def _new_manifest(plan: Plan) -> dict[str, Any]:
         "runs_per_scenario": exp.runs,
         "chunk_runs": exp.chunk_runs,
         "scenarios": {
-            c.scenario: {"config_sha256": config_hash(c.config), "values": c.values}
+            c.label: {"config_sha256": config_hash(c.config), "values": c.values}
             for c in plan.cells
         },
+        **({"ensemble": plan.ensemble} if plan.ensemble else {}),
         "versions": package_versions(),
         "git_commit": git_commit(),
         "source_sha256": source_sha256(),
@@ -392,6 +428,8 @@ def _run(
             )
             for name, frame in {"summary": result["table"], **result["tables"]}.items()
         }
+        if "robustness" in result:
+            written.update(_write_robustness(out, result["robustness"]))
     except (KeyboardInterrupt, MutusimError, OSError, MemoryError) as exc:
         raise _stopped(exc, recorder, scheduler) from None
     finally:
@@ -402,3 +440,18 @@ def _run(
     result["out"] = out
     result["recomputed"] = damaged
     return result
+
+
+def _write_robustness(out: Path, answer: Any) -> dict[str, Any]:
+    """``members.csv`` (each member's parameters, scores and best scenario) and
+    ``flips.json`` (the PRIM boxes where the top answer flips), written atomically."""
+    members = answer.members_table()
+    flips = json.dumps(answer.flips_record(), indent=1, sort_keys=True)
+    return {
+        "members.csv": atomic.write_atomic(
+            out / "members.csv", lambda tmp: members.to_csv(tmp, index=False)
+        ),
+        "flips.json": atomic.write_atomic(
+            out / "flips.json", lambda tmp: Path(tmp).write_text(flips + "\n", encoding="utf-8")
+        ),
+    }

@@ -103,6 +103,36 @@ class ExperimentBase(Strict):
         min_length=1,
         description="final values stored per run (columns of the timeseries)",
     )
+    ensemble: str | None = Field(
+        None,
+        description="an ensemble of plausible parameter sets (`ensemble.parquet`: one column "
+        "per parameter, named by its dotted path, and a `weight` column summing to 1; "
+        "`mutusim calibrate` writes one, `mutusim prior-ensemble` draws a prior one): every "
+        "scenario or design point then runs over `members` weighted draws of it, `runs` runs "
+        "each, the same members and seeds in every arm. A path relative to the experiment "
+        "file, else to the working directory",
+    )
+    members: int | None = Field(
+        None,
+        ge=2,
+        le=10_000,
+        description="with `ensemble`: how many parameter sets are drawn from it (weighted, with "
+        "replacement, seeded by `seed`)",
+    )
+
+    @model_validator(mode="after")
+    def _ensemble_and_members(self) -> ExperimentBase:
+        if (self.ensemble is None) != (self.members is None):
+            given, missing = (
+                ("ensemble", "members")
+                if self.members is None
+                else (
+                    "members",
+                    "ensemble",
+                )
+            )
+            raise ValueError(f"`{given}` needs `{missing}` too (give both, or neither)")
+        return self
 
     @field_validator("runs")
     @classmethod
@@ -156,6 +186,20 @@ class ScenarioSpec(Strict):
 PRESENTATION = {"label", "description"}
 """Fields of a scenario arm that change no result (left out of the experiment's hash)."""
 
+CRITERIA = {
+    "pooled_per_meur": "additional pooled EES per million EUR actually spent (paired against "
+    "the baseline; the baseline scores 0)",
+    "additional_pooled": "additional pooled EES at the horizon (paired against the baseline)",
+    "adoption_share": "share of EES in a pooled project at the horizon",
+}
+"""What a scenario can be ranked on (higher is better): ``criterion`` of comparisons over an
+ensemble and of sensitivity analyses of a rank."""
+Criterion = Literal["pooled_per_meur", "additional_pooled", "adoption_share"]
+CRITERION_OUTCOMES = ("adoption_share", "adopters", "cumulative_public_spend")
+"""Outcomes every criterion is computed from."""
+ANALYSIS_ONLY = {"criterion", "answers"}
+"""Experiment fields that change the analysis but no stored run (left out of its hash)."""
+
 
 class Comparison(ExperimentBase):
     """Policy scenarios against the first one (the baseline), with common random numbers."""
@@ -179,6 +223,12 @@ class Comparison(ExperimentBase):
         lt=1.0,
         description="yearly rate discounting public money and pooled-EES-years in the "
         "cost-effectiveness figures (month t weighs (1 + rate)^(-t/12)); 0: none",
+    )
+    criterion: Criterion = Field(
+        "pooled_per_meur",
+        description="with `ensemble`: what the scenarios are ranked on for `p_best` and `regret` "
+        "(`pooled_per_meur`: additional pooled EES per million EUR actually spent; "
+        "`additional_pooled`; `adoption_share`)",
     )
 
     @model_validator(mode="after")
@@ -245,25 +295,64 @@ class Sweep(ExperimentBase):
 
 
 class Sensitivity(ExperimentBase):
-    """Sobol (first and total order, bootstrap intervals) or Morris, via SALib."""
+    """Sobol (first and total order, bootstrap intervals) or Morris, via SALib, of an outcome,
+    or of an answer: the paired effect of each policy arm, or the rank of each arm."""
 
     kind: Literal["sensitivity"]
     method: Literal["sobol", "morris"] = Field(
         "sobol", description="`sobol` (S1 and ST with intervals) or `morris` (μ*)"
     )
-    parameters: dict[str, Range] = Field(
-        min_length=2, description="`{dotted.key: {min, max}}`: at least two continuous ranges"
+    parameters: dict[str, Range] | Literal["plausible"] = Field(
+        description="`{dotted.key: {min, max}}`: at least two continuous ranges; or `plausible`: "
+        "every model parameter with a plausible range (`mutusim params`), over that range"
     )
     samples: int = Field(
-        64, ge=2, description="SALib base sample size N (Sobol: N × (k + 2) points)"
+        64,
+        ge=2,
+        description="SALib base sample size N (Sobol: N × (k + 2) points; Morris: N "
+        "trajectories of k + 1 points)",
     )
     output: str = Field("adoption_share", description="the outcome analysed")
+    scenarios: list[ScenarioSpec] | None = Field(
+        None,
+        min_length=2,
+        description="policy arms run at every design point, paired (the first is the "
+        "baseline): the analysis is then of the `answers`",
+    )
+    answers: list[Literal["outcome", "effect", "rank"]] = Field(
+        default_factory=lambda: ["outcome"],
+        min_length=1,
+        description="with `scenarios`, what is analysed (one or more, from the same runs): "
+        "`outcome` (the output of each arm), `effect` (each arm minus the baseline, paired run "
+        "by run, on `output`) or `rank` (each arm's rank on `criterion`, 1 = best)",
+    )
+    criterion: Criterion = Field(
+        "pooled_per_meur", description="`answers: [rank]`: what the arms are ranked on"
+    )
 
     @model_validator(mode="after")
     def _continuous(self) -> Sensitivity:
-        for name, r in self.parameters.items():
-            if r.values is not None:
-                raise ValueError(f"parameter {name!r}: sensitivity needs min and max")
+        if isinstance(self.parameters, dict):
+            if len(self.parameters) < 2:
+                raise ValueError("parameters: at least two continuous ranges")
+            for name, r in self.parameters.items():
+                if r.values is not None:
+                    raise ValueError(f"parameter {name!r}: sensitivity needs min and max")
+        if len(set(self.answers)) != len(self.answers):
+            raise ValueError(f"answers: each once, found {self.answers}")
+        if self.scenarios is None and self.answers != ["outcome"]:
+            raise ValueError(f"answers {self.answers} need `scenarios` (a baseline and policies)")
+        if self.scenarios is not None:
+            names = [s.name for s in self.scenarios]
+            if len(set(names)) != len(names):
+                raise ValueError(f"scenario names must be unique, found {names}")
+        if "rank" in self.answers:
+            missing = [o for o in CRITERION_OUTCOMES if o not in self.outcomes]
+            if missing:
+                raise ValueError(
+                    f"answer 'rank' needs the outcomes {', '.join(CRITERION_OUTCOMES)} "
+                    f"({', '.join(missing)} missing)"
+                )
         return self
 
     @field_validator("output")

@@ -17,7 +17,7 @@ from pathlib import Path
 from mutusim import atomic
 from mutusim.config import ConfigError
 from mutusim.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from mutusim.report import page, sections
+from mutusim.report import page, robustness, sections
 from mutusim.report.figures import figures
 from mutusim.report.load import SAMPLE_RUNS, TARGET_RUNS, Results, load_results
 
@@ -34,6 +34,7 @@ def render(results: Results, lang: str = DEFAULT_LANGUAGE) -> tuple[str, int]:
             sections.question(results, lang),
             sections.scenarios(results, lang),
             sections.key_figures(results, lang),
+            robustness.section(results, lang),
             sections.figures(shown, results, lang),
             sections.assumptions(results, lang),
             sections.reproduce(results, lang),

@@ -142,6 +142,7 @@ def _load_experiment(
 ) -> Results:
     from mutusim.experiments import store
     from mutusim.experiments.design import cells
+    from mutusim.experiments.ensemble import Member
     from mutusim.experiments.runner import TIMESERIES_COLUMNS
     from mutusim.experiments.schema import Experiment
 
@@ -174,16 +175,23 @@ def _load_experiment(
         )
     )
     stored = manifest.get("scenarios", {})
+    members = None
+    if "ensemble" in manifest:
+        members = [Member.from_record(r) for r in manifest["ensemble"]["members"]]
     try:
-        all_cells = cells(exp, str(folder / "manifest.json"))
+        all_cells = cells(exp, str(folder / "manifest.json"), members=members)
     except ConfigError:
         all_cells = []
-    configs = {
-        c.scenario: c.config
+    changed = {
+        c.scenario
         for c in all_cells
-        if config_hash(c.config) == stored.get(c.scenario, {}).get("config_sha256")
+        if config_hash(c.config) != stored.get(c.label, {}).get("config_sha256")
     }
-    order = [c.scenario for c in all_cells] or sorted(stored)
+    configs: dict[str, ScenarioConfig] = {}
+    for c in all_cells:  # a scenario's config: of its first member, if every member matches
+        if c.scenario not in changed:
+            configs.setdefault(c.scenario, c.config)
+    order = list(dict.fromkeys(c.scenario for c in all_cells)) or sorted(stored)
     results = Results(
         folder=folder,
         kind=exp.kind,
@@ -200,6 +208,8 @@ def _load_experiment(
     )
     if len(configs) < len(order):
         results.notes.append("report.note_config_changed")
+    elif exp.kind == "comparison" and members:
+        results.notes.append("report.note_ensemble_figures")
     elif exp.kind == "comparison":
         _resimulate(results, min(sample_runs, exp.runs))
         if "report.note_model_changed" not in results.notes:

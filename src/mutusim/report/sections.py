@@ -325,7 +325,7 @@ def assumptions(results: Results, lang: str) -> str:
 
 # ----------------------------------------------------------------------------- reproduce
 def _matching_experiment_file(results: Results) -> Path | None:
-    from mutusim.experiments.design import cells
+    from mutusim.experiments.design import base_scenario, cells, resolve_parameters
     from mutusim.experiments.runner import experiment_hash, load_experiment
 
     folders = dict.fromkeys([Path.cwd() / "experiments", config_dir().parent / "experiments"])
@@ -335,6 +335,7 @@ def _matching_experiment_file(results: Results) -> Path | None:
                 exp = load_experiment(file)
                 if exp.name != results.experiment.name:
                     continue
+                exp = resolve_parameters(exp, base_scenario(exp, str(file)), str(file))
                 if (
                     experiment_hash(exp, cells(exp, str(file)))
                     == results.manifest["experiment_sha256"]
