@@ -54,8 +54,8 @@ members: {members}
 {extra}
 scenarios:
   - name: baseline
-  - {{name: facilitator, policies: [facilitator], budget_eur: 100000}}
-  - {{name: awareness, policies: [awareness], budget_eur: 100000}}
+  - {{name: facilitator, policies: [facilitator], set: {{policies.0.budget_eur: 100000}}}}
+  - {{name: awareness, policies: [awareness], set: {{policies.0.budget_eur: 100000}}}}
 """
     )
     return path
@@ -267,7 +267,7 @@ parameters:
   formation.phases.needs.months: {{min: 0.5, max: 4.0}}
 scenarios:
   - name: baseline
-  - {{name: facilitator, policies: [facilitator], budget_eur: 100000}}
+  - {{name: facilitator, policies: [facilitator], set: {{policies.0.budget_eur: 100000}}}}
 """
     )
     out = tmp_path / "out"
@@ -312,7 +312,7 @@ runs: 1
 answers: [effect]
 scenarios:
   - name: baseline
-  - {{name: awareness, policies: [awareness], budget_eur: 100000}}
+  - {{name: awareness, policies: [awareness], set: {{policies.0.budget_eur: 100000}}}}
 """
     )
     plan = prepare(path, out=tmp_path / "out")
