@@ -1,7 +1,7 @@
 """Benchmark of the batch engine, its scaling with the population, and the Mesa face.
 
-All in one process, on the Walloon population, 120 months, all mechanisms on, compilation
-(or cache loading) paid first and reported apart:
+All in one process, on the Walloon population over the baseline's horizon (180 months), all
+mechanisms on, compilation (or cache loading) paid first and reported apart:
 
 - the batch engine on the baseline (6,785 EES, ``--runs`` runs, default 200) and on all
   policies combined: agent-steps per second;
