@@ -48,18 +48,29 @@ def _latent(s, i):
     )
 
 
+@njit(cache=True)
+def _shown_values(s):
+    """What each EES shows its ties (R48): its project's demonstrated value if that project
+    runs, else 0 — a compact array the waiting EES read for each of their ties."""
+    project, status, value = s.ai[AI.project], s.pi[PI.status], s.pf[PF.demonstrated_value]
+    shown = np.zeros(len(project))
+    for j in range(len(project)):
+        p = project[j]
+        if p >= 0 and status[p] == STATUS_RUNNING:
+            shown[j] = value[p]
+    return shown
+
+
 @helper
-def _shown(s, i):
+def _shown(s, i, shown_by):
     """The pressure of R48 on ``i``: its ties in running projects, each weighted by its
-    project's demonstrated value, over its ties."""
+    project's demonstrated value (``shown_by``), over its ties."""
     lo, hi = s.tie_ptr[i], s.tie_ptr[i + 1]
     if hi == lo:
         return 0.0
     total = 0.0
     for k in range(lo, hi):
-        p = s.ai[AI.project, s.tie_idx[k]]
-        if p >= 0 and s.pi[PI.status, p] == STATUS_RUNNING:
-            total += s.pf[PF.demonstrated_value, p]
+        total += shown_by[s.tie_idx[k]]
     return total / (hi - lo)
 
 
@@ -100,7 +111,7 @@ def _update(s, i, candidates, p_gain, p_fade, p_stop):
 
 
 @body
-def _wake(s, i, candidates):
+def _wake(s, i, candidates, shown_by):
     """Activation of EES ``i``'s waiting latent demand: by a facilitator's contact (R51) or a
     project shown among its ties (R48)."""
     par = s.par[0]
@@ -114,7 +125,7 @@ def _wake(s, i, candidates):
             s.cnt[C.facilitator_contacts] += 1.0
             activate(s, i, CONTACTED)
             return
-    shown = _shown(s, i)
+    shown = _shown(s, i, shown_by)
     if shown > 0.0:
         p = rd.demonstration_activation(shown, par.demand_demonstration_rate, DT)
         if draw(s, i, rng.P_DEMONSTRATION) < p:
@@ -128,11 +139,11 @@ def _update_all(s, candidates, p_gain, p_fade, p_stop):
 
 
 @helper
-def _wake_all(s, candidates):
+def _wake_all(s, candidates, shown_by):
     ai = s.ai
     for i in range(ai.shape[1]):
         if ai[AI.latent, i] == 1 and ai[AI.seeking, i] == 0 and ai[AI.project, i] < 0:
-            _wake(s, i, candidates)
+            _wake(s, i, candidates, shown_by)
 
 
 @njit(cache=True)
@@ -149,4 +160,4 @@ def assess_demand(s):
     p_stop = rp.monthly_probability(par.demand_activation_fade, DT)
     _update_all(s, candidates, p_gain, p_fade, p_stop)
     if par.mechanisms_activation:
-        _wake_all(s, candidates)
+        _wake_all(s, candidates, _shown_values(s))

@@ -63,20 +63,15 @@ def _new_commitment(par, commitment, governance, facilitated, n_members, shock, 
     )
 
 
-@njit(cache=True)
-def reassess_commitment(s):
-    """Phase 6 over the members of running projects, then the projects."""
+@helper
+def _members_month(s, collab, utility_sum, leaving):
+    """Utility, commitment and maturity of every member of a running project, in ascending
+    index; fills ``leaving`` with those whose commitment fell below the exit threshold and
+    returns how many. (A loop of its own: compiled apart from the exits, the valuation it
+    calls is inlined into it, several times faster than the call per member otherwise.)"""
     par, af, ai, pf, pi = s.par[0], s.af, s.ai, s.pf, s.pi
-    n_projects = s.n_projects[0]
-    collab = np.zeros(n_projects)
-    utility_sum = np.zeros(n_projects)
-    for p in range(n_projects):
-        if pi[PI.status, p] == STATUS_RUNNING:
-            collab[p] = collaboration(s, p)
-    n = af.shape[1]
-    leaving = np.empty(n, np.int64)
     n_leaving = 0
-    for i in range(n):
+    for i in range(af.shape[1]):
         p = ai[AI.project, i]
         if p < 0 or pi[PI.status, p] != STATUS_RUNNING:
             continue
@@ -100,6 +95,21 @@ def reassess_commitment(s):
             af[AF.maturity, i] = re.maturity_gain(
                 af[AF.maturity, i], par.benefits_maturity_gain_rate, collab[p]
             )
+    return n_leaving
+
+
+@njit(cache=True)
+def reassess_commitment(s):
+    """Phase 6 over the members of running projects, then the projects."""
+    par, pf, pi = s.par[0], s.pf, s.pi
+    n_projects = s.n_projects[0]
+    collab = np.zeros(n_projects)
+    utility_sum = np.zeros(n_projects)
+    for p in range(n_projects):
+        if pi[PI.status, p] == STATUS_RUNNING:
+            collab[p] = collaboration(s, p)
+    leaving = np.empty(s.af.shape[1], np.int64)
+    n_leaving = _members_month(s, collab, utility_sum, leaving)
     for p in range(n_projects):
         if pi[PI.status, p] == STATUS_RUNNING and pi[PI.n_members, p] > 0:
             pf[PF.demonstrated_value, p] = re.demonstrated_value_update(
