@@ -45,7 +45,8 @@ def main() -> None:
     simulator = Simulator(problem)
     d = len(problem.parameters)
     t0 = time.perf_counter()
-    simulator.simulate([dict(zip(problem.names, [0.1] * d, strict=True))], [np.arange(1)])
+    middle = history.to_values(problem, np.full((1, d), 0.5))[0]  # the priors' medians
+    simulator.simulate([dict(zip(problem.names, middle, strict=True))], [np.arange(1)])
     compile_seconds = time.perf_counter() - t0
 
     u = qmc.LatinHypercube(d=d, seed=np.random.default_rng([problem.spec.seed, 0])).random(
